@@ -15,6 +15,7 @@ from station.errors import BadInput
 
 # Subcommand modules, in the order `station --help` lists them.
 COMMAND_MODULES = (
+    "station.commands.analyze",
 )
 
 

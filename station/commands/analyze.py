@@ -1,0 +1,168 @@
+"""`station analyze FILE`: the pose model (or a landmarks file) over a whole clip."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from station.clip_reader import ClipReader
+from station.contracts import Pose
+from station.errors import BadInput
+from station.landmark_file import LandmarkTrack, write_landmarks_csv
+from station.progress import ProgressBar
+from station.view import ViewDecision, decide_view
+
+NAME = "analyze"
+HELP = "analyze a video or a landmarks file: pose, facing, form metrics"
+log = logging.getLogger(__name__)
+
+
+def positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}") from None
+    if not v > 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, found {text!r}")
+    return v
+
+
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, found {text!r}")
+    return v
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="video file, or a landmarks CSV from synth/--csv")
+    p.add_argument("--json", metavar="PATH|-", help="write the summary as JSON ('-' = stdout)")
+    p.add_argument("--csv", metavar="DIR", type=Path, help="write per-frame landmarks.csv to DIR")
+    p.add_argument("--overlay", metavar="OUT.mp4", type=Path,
+                   help="write the clip with the skeleton drawn on it")
+    p.add_argument("--facing", choices=("auto", "left", "right"), default="auto",
+                   help="which way the runner faces in the image (default: decided from the "
+                        "first seconds)")
+    p.add_argument("--time-scale", type=positive_float, default=1.0, metavar="X",
+                   help="slow-motion factor: the clip plays X times slower than real life "
+                        "(e.g. 4 for 120 fps shown at 30 fps); times are divided by X")
+    p.add_argument("--height-cm", type=positive_float, metavar="H", help="runner's height")
+    p.add_argument("--belt-kmh", type=positive_float, metavar="V", help="treadmill belt speed")
+    p.add_argument("--pose-task", metavar="FILE",
+                   help="use the Tasks-API PoseLandmarker from this .task file instead of "
+                        "the model bundled in mediapipe")
+    p.add_argument("--model-complexity", type=int, default=1, metavar="{0,1,2}",
+                   help="BlazePose model: only 1 (full) is bundled; 0/2 would need a download")
+    p.add_argument("--no-mask", action="store_true",
+                   help="skip the segmentation mask (the silhouette proxies need it)")
+    p.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
+
+
+def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: str,
+                  facing_source: str) -> dict[str, Any]:
+    n = len(track)
+    with_pose = int(sum(1 for i in range(n) if (track.xy[i, :, 0] == track.xy[i, :, 0]).any()))
+    duration_s = 0.0
+    if n:
+        duration_s = (int(track.t_ns[-1]) - int(track.t_ns[0])) / 1e9 + 1.0 / info.fps
+    return {
+        "file": str(info.path),
+        "source": info.kind,
+        "frames": n,
+        "frames_with_pose": with_pose,
+        "fps": round(info.fps, 3),
+        "container_fps": round(info.container_fps, 3),
+        "time_scale": info.time_scale,
+        "duration_s": round(duration_s, 3),
+        "width": info.size_px[0],
+        "height": info.size_px[1],
+        "view": view.view,
+        "facing": facing,
+        "facing_source": facing_source,
+    }
+
+
+def _describe(summary: dict[str, Any]) -> str:
+    pct = 100.0 * summary["frames_with_pose"] / max(summary["frames"], 1)
+    view = summary["view"]
+    facing = summary["facing"]
+    if view == "side":
+        where = f"side view, runner faces image-{facing}" if facing != "unknown" \
+            else "side view, facing unclear"
+    elif view in ("front", "back"):
+        where = f"{view} view: the form metrics need a side-on camera"
+    else:
+        where = "view unclear"
+    return (f"{summary['file']}: {summary['frames']} frames, {summary['fps']:g} fps, "
+            f"{summary['duration_s']:.2f} s; a person in {summary['frames_with_pose']} "
+            f"frames ({pct:.0f}%); {where}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.json is None and args.csv is None and args.overlay is None:
+        log.debug("no --json/--csv/--overlay: printing the summary only")
+    overlay = None
+    poses: list[Pose] = []
+    with ClipReader(args.file, time_scale=args.time_scale, pose_task=args.pose_task,
+                    complexity=args.model_complexity, segmentation=not args.no_mask,
+                    max_frames=args.max_frames) as reader:
+        info = reader.info
+        if args.overlay is not None:
+            if info.kind != "video":
+                raise BadInput(f"--overlay needs a video; {args.file} is a landmarks file")
+            from station.overlay import OverlayWriter
+            overlay = OverlayWriter(args.overlay, info.container_fps, info.size_px)
+        total = info.frame_count if args.max_frames is None else \
+            min(args.max_frames, info.frame_count or args.max_frames)
+        bar = ProgressBar("analyze", total)
+        try:
+            for frame, pose in reader:
+                # Masks are per-pixel and large; the per-frame kernels read them as they
+                # stream past, the stored track keeps landmarks only.
+                poses.append(Pose(pose.xy, pose.vis, None, pose.t_ns, pose.seq))
+                if overlay is not None and frame is not None:
+                    overlay.write(frame, pose, f"t={pose.t_ns / 1e9:6.2f}s")
+                bar.update()
+        finally:
+            bar.close()
+            if overlay is not None:
+                overlay.close()
+    if not poses:
+        raise BadInput(f"{args.file}: no frames to analyze")
+    track = LandmarkTrack.from_poses(poses, *info.size_px,
+                                     meta={"fps": info.fps, "source": str(info.path),
+                                           "time_scale": info.time_scale})
+    view = decide_view(track.xy, track.t_ns)
+    facing, facing_source = (view.facing, "auto") if args.facing == "auto" \
+        else (args.facing, "given")
+    summary = build_summary(info, track, view, facing, facing_source)
+    if args.csv is not None:
+        write_landmarks_csv(Path(args.csv) / "landmarks.csv", track)
+    if summary["frames_with_pose"] == 0:
+        raise BadInput(f"{args.file}: no person found in any of {summary['frames']} frames")
+    _emit(summary, args.json)
+    return 0
+
+
+def _emit(summary: dict[str, Any], json_dest: str | None) -> None:
+    text = json.dumps(summary, indent=2, allow_nan=False, default=_json_default)
+    if json_dest == "-":
+        sys.stdout.write(text + "\n")
+        print(_describe(summary), file=sys.stderr)
+        return
+    if json_dest is not None:
+        Path(json_dest).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_dest).write_text(text + "\n")
+    print(_describe(summary))
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "item"):
+        return obj.item()
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")

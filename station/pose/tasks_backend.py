@@ -1,0 +1,93 @@
+"""MediaPipe Tasks-API PoseLandmarker from a `.task` file the user names.
+
+This is the backend for newer mediapipe releases (Raspberry Pi OS with Python 3.13),
+which no longer carry the legacy solution graph or a bundled model. Google publishes
+pose_landmarker_{lite,full,heavy}.task; the station never downloads one itself.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from station.contracts import Frame, Pose
+from station.errors import BadInput
+from station.pose.base import DEFAULT_MIN_VISIBILITY, PoseEstimator
+from station.pose.landmarks import pose_from_normalized
+from station.native_stderr import native_stderr_silenced
+
+with native_stderr_silenced():
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+_REQUIRED_MEMBERS = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}
+
+
+def check_task_file(path: Path) -> None:
+    if not path.exists():
+        raise BadInput(f"--pose-task {path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise BadInput(f"--pose-task {path}: expected a pose_landmarker .task bundle "
+                       f"(a zip), found something else")
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+    missing = _REQUIRED_MEMBERS - names
+    if missing:
+        raise BadInput(f"--pose-task {path}: expected a pose_landmarker bundle holding "
+                       f"{sorted(_REQUIRED_MEMBERS)}, found {sorted(names)}")
+
+
+class TaskPoseEstimator(PoseEstimator):
+    """PoseLandmarker in VIDEO mode: detection, then tracking between frames."""
+
+    def __init__(self, task_path: str | Path, segmentation: bool = False,
+                 min_visibility: float = DEFAULT_MIN_VISIBILITY,
+                 min_detection_confidence: float = 0.5,
+                 min_tracking_confidence: float = 0.5) -> None:
+        path = Path(task_path)
+        check_task_file(path)
+        self.segmentation = segmentation
+        self.min_visibility = min_visibility
+        self._last_ms = -1
+        self._started = False
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=1,
+            min_pose_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+            output_segmentation_masks=segmentation,
+        )
+        try:
+            with native_stderr_silenced():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as e:
+            raise BadInput(f"--pose-task {path}: mediapipe cannot load it "
+                           f"({str(e).splitlines()[0]})") from None
+
+    def estimate(self, frame: Frame) -> Pose:
+        # VIDEO mode requires strictly increasing integer milliseconds.
+        ms = max(frame.t_ns // 1_000_000, self._last_ms + 1)
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB,
+                         data=np.ascontiguousarray(frame.image))
+        if not self._started:
+            with native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, ms)
+            self._started = True
+        else:
+            result = self._landmarker.detect_for_video(image, ms)
+        if not result.pose_landmarks:
+            return Pose.empty(frame.t_ns, frame.seq)
+        mask = None
+        if self.segmentation and result.segmentation_masks:
+            mask = result.segmentation_masks[0].numpy_view().reshape(frame.height_px, frame.width_px)
+        return pose_from_normalized(result.pose_landmarks[0], frame.width_px, frame.height_px,
+                                    mask, self.min_visibility, frame.t_ns, frame.seq)
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            with native_stderr_silenced():  # the graph's teardown prints banners too
+                self._landmarker.close()
+            self._landmarker = None

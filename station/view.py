@@ -1,0 +1,83 @@
+"""Which way the camera sees the runner: side-on facing left/right, or front/back.
+
+Decided ONCE per clip or session from the first seconds with a person in view
+(DESIGN.md): per-frame facing decisions are what makes Sports2D's angles flip on
+treadmill running. Evidence, each normalised by trunk length T:
+  * side vs frontal: horizontal shoulder and hip widths are small side-on (the two
+    shoulders overlap) and about 0.5-0.8 T when the camera sees the chest or the back;
+  * facing: the nose sits ahead of the ears, and the toes ahead of the heels.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from station.contracts import LM, Facing
+
+#: Seconds of the start (counted from the first frame with a person) that decide facing.
+DECISION_WINDOW_S = 3.0
+#: Horizontal shoulder/hip width over trunk length above which the view is frontal.
+FRONTAL_WIDTH_RATIO = 0.35
+#: |median forward evidence| below this (in trunk lengths) leaves facing unknown.
+MIN_FACING_EVIDENCE = 0.03
+
+
+@dataclass(frozen=True, slots=True)
+class ViewDecision:
+    view: str            # "side", "front", "back" or "unknown"
+    facing: Facing       # "left", "right" or "unknown" (always unknown unless side)
+    frames_used: int
+    width_ratio: float   # median horizontal shoulder/hip width over trunk length
+    forward_evidence: float  # median signed evidence, + = faces image-right
+
+    @property
+    def sign(self) -> int:
+        return {"right": 1, "left": -1}.get(self.facing, 0)
+
+
+def _mid(xy: np.ndarray, a: int, b: int) -> np.ndarray:
+    return np.nanmean(np.stack([xy[:, a], xy[:, b]]), axis=0)
+
+
+def decide_view(xy: np.ndarray, t_ns: np.ndarray,
+                window_s: float = DECISION_WINDOW_S) -> ViewDecision:
+    """`xy` (N, 33, 2) pixels with NaN for unseen landmarks; `t_ns` (N,)."""
+    with warnings.catch_warnings():
+        # nanmean/nanmedian of an all-NaN column warns; here it just means "not seen".
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shoulders = _mid(xy, LM["left_shoulder"], LM["right_shoulder"])
+        hips = _mid(xy, LM["left_hip"], LM["right_hip"])
+        trunk = np.linalg.norm(shoulders - hips, axis=1)
+        seen = np.isfinite(trunk) & (trunk > 1.0)
+        if not seen.any():
+            return ViewDecision("unknown", "unknown", 0, float("nan"), float("nan"))
+        t0 = t_ns[np.argmax(seen)]
+        sel = seen & (t_ns <= t0 + int(window_s * 1e9))
+        x = xy[sel, :, 0]
+        T = trunk[sel]
+        shoulder_w = np.abs(x[:, LM["left_shoulder"]] - x[:, LM["right_shoulder"]]) / T
+        hip_w = np.abs(x[:, LM["left_hip"]] - x[:, LM["right_hip"]]) / T
+        width_ratio = float(np.nanmedian(np.concatenate([shoulder_w, hip_w])))
+
+        ears_x = np.nanmean(np.stack([x[:, LM["left_ear"]], x[:, LM["right_ear"]]]), axis=0)
+        cues = [(x[:, LM["nose"]] - ears_x) / T]
+        for heel, toe in (("left_heel", "left_foot_index"), ("right_heel", "right_foot_index")):
+            cues.append((x[:, LM[toe]] - x[:, LM[heel]]) / T)
+        evidence = np.concatenate(cues)
+        evidence = evidence[np.isfinite(evidence)]
+        forward = float(np.median(evidence)) if evidence.size else float("nan")
+
+        if width_ratio > FRONTAL_WIDTH_RATIO:
+            # MediaPipe names sides from the person's point of view: facing the camera,
+            # their left shoulder is on the image's right.
+            lr = x[:, LM["left_shoulder"]] - x[:, LM["right_shoulder"]]
+            lr = lr[np.isfinite(lr)]
+            view = "unknown" if lr.size == 0 else ("front" if np.median(lr) > 0 else "back")
+            return ViewDecision(view, "unknown", int(sel.sum()), width_ratio, forward)
+    if not np.isfinite(forward) or abs(forward) < MIN_FACING_EVIDENCE:
+        facing: Facing = "unknown"
+    else:
+        facing = "right" if forward > 0 else "left"
+    return ViewDecision("side", facing, int(sel.sum()), width_ratio, forward)

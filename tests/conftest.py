@@ -1,0 +1,33 @@
+"""Shared fixtures. Real clips live in ../shared/media beside the checkout.
+
+A user's fresh clone has no ../shared: tests that need it skip with the reason. CI sets
+STATION_REQUIRE_MEDIA=1 so that a missing clip fails instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MEDIA_DIR = Path(os.environ.get("STATION_MEDIA_DIR", REPO.parent / "shared" / "media"))
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def media_clip(name: str) -> Path:
+    path = MEDIA_DIR / name
+    if not path.exists():
+        reason = f"real clip {path} not found (the shared media folder sits beside the checkout)"
+        if os.environ.get("STATION_REQUIRE_MEDIA") == "1":
+            pytest.fail(reason + "; STATION_REQUIRE_MEDIA=1 forbids skipping")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def media():
+    """media("clip.mp4") -> Path, skipping (or failing in CI) when the clip is absent."""
+    return media_clip
