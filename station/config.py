@@ -1,8 +1,8 @@
 """Station configuration: built-in defaults, a user TOML file merged over them, frozen dataclasses.
 
-The defaults below are the cue table of METRICS.md; `default_config.toml` beside this module is
-a commented copy of them for users to edit (a test keeps the two equal). A user file only needs
-the keys it changes. An unknown key or a bad value is a BadInput naming the key path and what
+The defaults are the cue table of METRICS.md (station/cues/table.py) plus the sections below;
+`default_config.toml` beside this module is a commented copy of them for users to edit (a test
+keeps the two equal). A user file only needs the keys it changes. An unknown key or a bad value is a BadInput naming the key path and what
 was expected, so a physio's typo is a one-line error instead of a silently ignored setting.
 """
 from __future__ import annotations
@@ -13,71 +13,20 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Literal
 
+from station.cues.table import (CUE_RULES, CUE_TABLE, GOOD_FORM_ID, METRIC_NAMES, TERM_OPS,
+                                CueRules, CueSpec, CueTerm, FadedSchedule)
 from station.errors import BadInput
 
-#: Metric names of METRICS.md that a cue condition may test.
-METRIC_NAMES: tuple[str, ...] = (
-    "cadence_spm", "trunk_lean_deg", "body_lean_deg", "waist_bend_deg", "pelvic_tilt_deg",
-    "rib_flare_deg", "overstride_pct", "shank_angle_ic_deg", "foot_strike_angle_deg",
-    "ground_contact_ms", "flight_ms", "duty_factor_pct", "vertical_oscillation_cm",
-    "hip_extension_deg", "knee_flexion_ic_deg", "knee_flexion_peak_deg", "head_forward_pct",
-    "shoulder_shrug_pct", "step_time_asym_pct", "contact_asym_pct",
-)
-#: A condition compares a metric with a threshold in one of these ways.
-TERM_OPS: tuple[str, ...] = ("above", "below", "below_target_pct")
-GOOD_FORM_ID = "good_form"
+__all__ = ["StationConfig", "CueRules", "CueSpec", "CueTerm", "FadedSchedule", "MetronomeConfig",
+           "GpioConfig", "BuzzerConfig", "CameraConfig", "DisplayConfig", "DataConfig",
+           "DEFAULTS", "default_config", "load_config", "config_from_toml", "config_from_dict",
+           "config_to_dict", "example_config_text"]
 
-
-def _cue(priority: int, message: str, group: str, cooldown_s: float,
-         when: dict[str, dict[str, float]] | None = None, match: str = "any") -> dict[str, Any]:
-    cue: dict[str, Any] = {"enabled": True, "message": message, "priority": priority,
-                           "cooldown_s": cooldown_s, "buzzer_group": group}
-    if when is not None:
-        cue["match"] = match
-        cue["when"] = when
-    return cue
-
-
-# Priorities: the faults that load the lower back first (pelvic tilt, rib flare, overstride,
-# waist bend), then the rest. Thresholds are the bands of METRICS.md; margins are hysteresis:
-# once a fault is on, a stride counts as fixed only when it is `margin` inside the threshold.
 DEFAULTS: dict[str, Any] = {
-    "cue_rules": {
-        "window_strides": 4, "min_fault_strides": 3, "good_form_strides": 8,
-        "cue_gap_s": 4.0, "max_stride_gap_s": 2.0, "evidence_max_age_s": 15.0,
-        "faded": {"enabled": False, "window_strides": 20, "max_cooldown_factor": 3.0},
-    },
-    "cues": {
-        "tuck_tailbone": _cue(1, "Tuck your tailbone", "back", 30.0,
-                              {"pelvic_tilt_deg": {"above": 20.0, "margin": 3.0}}),
-        "ribs_down": _cue(2, "Ribs down, stack over pelvis", "back", 30.0,
-                          {"rib_flare_deg": {"above": 10.0, "margin": 2.0}}),
-        "shorten_stride": _cue(3, "Shorten your stride", "stride", 20.0,
-                               {"shank_angle_ic_deg": {"above": 10.0, "margin": 2.0},
-                                "overstride_pct": {"above": 20.0, "margin": 3.0}}),
-        "land_midfoot": _cue(4, "Land under your hips", "stride", 25.0,
-                             {"foot_strike_angle_deg": {"above": 8.0, "margin": 2.0},
-                              "overstride_pct": {"above": 15.0, "margin": 3.0}}, match="all"),
-        "not_from_waist": _cue(5, "Lean from ankles, not waist", "posture", 20.0,
-                               {"trunk_lean_deg": {"above": 15.0, "margin": 2.0},
-                                "waist_bend_deg": {"above": 8.0, "margin": 2.0}}),
-        "lean_from_ankles": _cue(6, "Lean from your ankles", "posture", 20.0,
-                                 {"trunk_lean_deg": {"below": 2.0, "margin": 1.0},
-                                  "body_lean_deg": {"below": 0.0, "margin": 1.0}}),
-        "drive_back": _cue(7, "Push back with your glutes", "posture", 30.0,
-                           {"hip_extension_deg": {"below": 10.0, "margin": 2.0}}),
-        "quicker_steps": _cue(8, "Quicker, lighter steps", "stride", 20.0,
-                              {"cadence_spm": {"below_target_pct": 3.0, "margin": 1.0}}),
-        "run_tall": _cue(9, "Run tall, less bounce", "posture", 30.0,
-                         {"vertical_oscillation_cm": {"above": 11.0, "margin": 1.0}}),
-        "head_up": _cue(10, "Head up, eyes ahead", "posture", 30.0,
-                        {"head_forward_pct": {"above": 15.0, "margin": 3.0}}),
-        "relax_shoulders": _cue(11, "Relax your shoulders", "posture", 30.0,
-                                {"shoulder_shrug_pct": {"above": 6.0, "margin": 2.0}}),
-        GOOD_FORM_ID: _cue(12, "Good \u2014 hold that", "good", 15.0),
-    },
+    "cue_rules": CUE_RULES,
+    "cues": CUE_TABLE,
     "metronome": {"mode": "baseline_pct", "pct": 5.0, "spm": 170.0,
                   "baseline_window_s": 60.0, "min_baseline_strides": 20},
     "gpio": {"buzzer_pin": 18, "buzzer_kind": "active", "button_pin": 17, "led_pin": 27,
@@ -90,46 +39,6 @@ DEFAULTS: dict[str, Any] = {
     "display": {"fullscreen": False, "width_px": 1280, "height_px": 720},
     "data": {"dir": ""},
 }
-
-
-@dataclass(frozen=True, slots=True)
-class CueTerm:
-    """One comparison: `metric` `op` `threshold`, e.g. shank_angle_ic_deg above 10.
-    `below_target_pct`: the metric is more than `threshold` % below the cadence target."""
-    metric: str
-    op: Literal["above", "below", "below_target_pct"]
-    threshold: float
-    margin: float
-
-
-@dataclass(frozen=True, slots=True)
-class CueSpec:
-    id: str
-    enabled: bool
-    message: str
-    priority: int
-    cooldown_s: float
-    buzzer_group: str
-    match: Literal["any", "all"]
-    when: tuple[CueTerm, ...]  # empty for good_form, which no metric triggers
-
-
-@dataclass(frozen=True, slots=True)
-class FadedSchedule:
-    enabled: bool
-    window_strides: int
-    max_cooldown_factor: float
-
-
-@dataclass(frozen=True, slots=True)
-class CueRules:
-    window_strides: int
-    min_fault_strides: int
-    good_form_strides: int
-    cue_gap_s: float
-    max_stride_gap_s: float
-    evidence_max_age_s: float
-    faded: FadedSchedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,151 +221,149 @@ def _merge_term(when: dict[str, Any], metric: str, term: Any, path: str) -> None
 
 # ---------------------------------------------------------------- validation
 
-def _number(d: dict[str, Any], path: str, key: str, lo: float | None = None,
-            lo_open: bool = False, hi: float | None = None) -> float:
-    v = d[key]
+Check = Callable[[str, Any], Any]
+
+
+def _num(lo: float | None = None, hi: float | None = None, lo_open: bool = False) -> Check:
     expected = "a number" + (f" {'>' if lo_open else '>='} {lo:g}" if lo is not None else "") \
         + (f" <= {hi:g}" if hi is not None else "")
-    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-    if ok and lo is not None:
-        ok = v > lo if lo_open else v >= lo
-    if ok and hi is not None:
-        ok = v <= hi
-    if not ok:
-        raise _bad(_join(path, key), expected, v)
-    return float(v)
+
+    def check(path: str, v: Any) -> float:
+        ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        ok = ok and (lo is None or (v > lo if lo_open else v >= lo)) and (hi is None or v <= hi)
+        if not ok:
+            raise _bad(path, expected, v)
+        return float(v)
+    return check
 
 
-def _integer(d: dict[str, Any], path: str, key: str, lo: int, hi: int | None = None) -> int:
-    v = d[key]
-    ok = isinstance(v, int) and not isinstance(v, bool) and v >= lo and (hi is None or v <= hi)
-    if not ok:
-        span = f">= {lo}" if hi is None else f"between {lo} and {hi}"
-        raise _bad(_join(path, key), f"an integer {span}", v)
-    return int(v)
+def _int(lo: int, hi: int | None = None) -> Check:
+    expected = f"an integer >= {lo}" if hi is None else f"an integer between {lo} and {hi}"
+
+    def check(path: str, v: Any) -> int:
+        if not (isinstance(v, int) and not isinstance(v, bool) and v >= lo
+                and (hi is None or v <= hi)):
+            raise _bad(path, expected, v)
+        return v
+    return check
 
 
-def _boolean(d: dict[str, Any], path: str, key: str) -> bool:
-    if not isinstance(d[key], bool):
-        raise _bad(_join(path, key), "true or false", d[key])
-    return d[key]
-
-
-def _choice(d: dict[str, Any], path: str, key: str, options: Iterable[str]) -> Any:
-    options = tuple(options)
-    if d[key] not in options:
-        raise _bad(_join(path, key), "one of " + ", ".join(repr(o) for o in options), d[key])
-    return d[key]
-
-
-def _text(d: dict[str, Any], path: str, key: str, nonempty: bool = True) -> str:
-    v = d[key]
-    if not isinstance(v, str) or (nonempty and not v.strip()):
-        raise _bad(_join(path, key), "a non-empty string" if nonempty else "a string", v)
+def _bool(path: str, v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _bad(path, "true or false", v)
     return v
 
 
-def _pin(d: dict[str, Any], path: str, key: str) -> int:
-    return _integer(d, path, key, -1, 27)  # BCM GPIO 0..27 on the 40-pin header; -1 = none
+def _text(nonempty: bool = True) -> Check:
+    def check(path: str, v: Any) -> str:
+        if not isinstance(v, str) or (nonempty and not v.strip()):
+            raise _bad(path, "a non-empty string" if nonempty else "a string", v)
+        return v
+    return check
+
+
+def _one_of(*options: str) -> Check:
+    def check(path: str, v: Any) -> str:
+        if v not in options:
+            raise _bad(path, "one of " + ", ".join(repr(o) for o in options), v)
+        return v
+    return check
+
+
+def _pattern(path: str, v: Any) -> tuple[int, ...]:
+    if not (isinstance(v, list) and len(v) % 2 == 1 and all(
+            isinstance(x, int) and not isinstance(x, bool) and 0 < x <= 5000 for x in v)):
+        raise _bad(path, "an odd-length list of on/off/on... durations in ms, each 1..5000", v)
+    return tuple(v)
+
+
+_PIN = _int(-1, 27)  # BCM GPIO 0..27 of the 40-pin header; -1 = not fitted
+_CHECKS: dict[str, dict[str, Check]] = {
+    "cue_rules.faded": {"enabled": _bool, "window_strides": _int(1),
+                        "max_cooldown_factor": _num(1.0)},
+    "cue_rules": {"window_strides": _int(1, 32), "min_fault_strides": _int(1, 32),
+                  "good_form_strides": _int(1), "cue_gap_s": _num(0.0),
+                  "max_stride_gap_s": _num(0.0, lo_open=True),
+                  "evidence_max_age_s": _num(0.0, lo_open=True)},
+    "cue": {"enabled": _bool, "message": _text(), "priority": _int(0),
+            "cooldown_s": _num(0.0), "buzzer_group": _text(), "match": _one_of("any", "all")},
+    "metronome": {"mode": _one_of("off", "baseline_pct", "fixed_spm"), "pct": _num(-20.0, 30.0),
+                  "spm": _num(60.0, 260.0), "baseline_window_s": _num(0.0, lo_open=True),
+                  "min_baseline_strides": _int(1)},
+    "gpio": {"buzzer_pin": _PIN, "buzzer_kind": _one_of("active", "passive"),
+             "button_pin": _PIN, "led_pin": _PIN, "button_bounce_ms": _int(0, 1000),
+             "led_blink_s": _num(0.0, lo_open=True)},
+    "buzzer": {"tone_hz": _num(100.0, 8000.0), "tick_tone_hz": _num(50.0, 16000.0),
+               "good_tone_hz": _num(50.0, 16000.0), "tick_ms": _int(1, 200),
+               "late_tick_ms": _int(0, 200)},
+    "camera": {"width_px": _int(16, 8192), "height_px": _int(16, 8192),
+               "fps": _num(0.0, 240.0, lo_open=True), "exposure_us": _int(0), "gain": _num(0.0)},
+    "display": {"fullscreen": _bool, "width_px": _int(320, 8192), "height_px": _int(240, 8192)},
+    "data": {"dir": _text(nonempty=False)},
+}
+
+
+def _checked(kind: str, path: str, d: dict[str, Any]) -> dict[str, Any]:
+    return {k: check(_join(path, k), d[k]) for k, check in _CHECKS[kind].items() if k in d}
 
 
 def _build_term(metric: str, term: dict[str, Any], path: str) -> CueTerm:
-    ops = [op for op in TERM_OPS if op in term]
     extra = [k for k in term if k not in TERM_OPS and k != "margin"]
     if extra:
         raise BadInput(f"config {_join(path, extra[0])}: unknown key "
                        f"(expected one of: {', '.join(TERM_OPS)}, margin)")
+    ops = [op for op in TERM_OPS if op in term]
     if len(ops) != 1:
         raise _bad(path, "exactly one of above, below, below_target_pct", term)
     op = ops[0]
     if op == "below_target_pct" and metric != "cadence_spm":
-        raise _bad(_join(path, op), "below_target_pct only for cadence_spm", term[op])
-    threshold = _number(term, path, op, lo=0.0 if op == "below_target_pct" else None)
-    margin = _number({"margin": term.get("margin", 0.0)}, path, "margin", lo=0.0)
+        raise _bad(_join(path, op), "below_target_pct only on cadence_spm", term[op])
+    threshold = (_num(0.0) if op == "below_target_pct" else _num())(_join(path, op), term[op])
+    margin = _num(0.0)(_join(path, "margin"), term.get("margin", 0.0))
     return CueTerm(metric=metric, op=op, threshold=threshold, margin=margin)
 
 
 def _build_cue(cue_id: str, d: dict[str, Any], groups: tuple[str, ...]) -> CueSpec:
     path = f"cues.{cue_id}"
+    fields = _checked("cue", path, d)
+    if fields["buzzer_group"] not in groups:
+        _one_of(*groups)(_join(path, "buzzer_group"), fields["buzzer_group"])
     when: tuple[CueTerm, ...] = ()
     if cue_id != GOOD_FORM_ID:
         if not d["when"]:
             raise _bad(_join(path, "when"), "at least one condition", d["when"])
         when = tuple(_build_term(m, t, f"{path}.when.{m}") for m, t in d["when"].items())
-    return CueSpec(
-        id=cue_id, enabled=_boolean(d, path, "enabled"), message=_text(d, path, "message"),
-        priority=_integer(d, path, "priority", 0), cooldown_s=_number(d, path, "cooldown_s", 0.0),
-        buzzer_group=_choice(d, path, "buzzer_group", groups),
-        match=_choice(d, path, "match", ("any", "all")) if "match" in d else "any", when=when)
+    return CueSpec(id=cue_id, match=fields.pop("match", "any"), when=when, **fields)
 
 
 def _build(m: dict[str, Any]) -> StationConfig:
-    r = m["cue_rules"]
-    fd = r["faded"]
-    faded = FadedSchedule(
-        enabled=_boolean(fd, "cue_rules.faded", "enabled"),
-        window_strides=_integer(fd, "cue_rules.faded", "window_strides", 1),
-        max_cooldown_factor=_number(fd, "cue_rules.faded", "max_cooldown_factor", 1.0))
-    window = _integer(r, "cue_rules", "window_strides", 1, 32)
-    rules = CueRules(
-        window_strides=window,
-        min_fault_strides=_integer(r, "cue_rules", "min_fault_strides", 1, window),
-        good_form_strides=_integer(r, "cue_rules", "good_form_strides", 1),
-        cue_gap_s=_number(r, "cue_rules", "cue_gap_s", 0.0),
-        max_stride_gap_s=_number(r, "cue_rules", "max_stride_gap_s", 0.0, lo_open=True),
-        evidence_max_age_s=_number(r, "cue_rules", "evidence_max_age_s", 0.0, lo_open=True),
-        faded=faded)
+    rules = _checked("cue_rules", "cue_rules", m["cue_rules"])
+    if rules["min_fault_strides"] > rules["window_strides"]:
+        raise _bad("cue_rules.min_fault_strides",
+                   f"at most window_strides ({rules['window_strides']})",
+                   rules["min_fault_strides"])
+    faded = FadedSchedule(**_checked("cue_rules.faded", "cue_rules.faded", m["cue_rules"]["faded"]))
 
-    b = m["buzzer"]
-    patterns = []
-    for group, durations in b["patterns"].items():
-        ok = isinstance(durations, list) and len(durations) % 2 == 1 and all(
-            isinstance(x, int) and not isinstance(x, bool) and 0 < x <= 5000 for x in durations)
-        if not ok:
-            raise _bad(f"buzzer.patterns.{group}", "an odd-length list of on/off/on... "
-                       "durations in ms, each 1..5000", durations)
-        patterns.append((group, tuple(durations)))
-    tone_hz = _number(b, "buzzer", "tone_hz", 100.0, hi=8000.0)
-    # A TonalBuzzer spans one octave either side of its middle tone.
-    buzzer = BuzzerConfig(
-        tone_hz=tone_hz,
-        tick_tone_hz=_number(b, "buzzer", "tick_tone_hz", tone_hz / 2, hi=tone_hz * 2),
-        good_tone_hz=_number(b, "buzzer", "good_tone_hz", tone_hz / 2, hi=tone_hz * 2),
-        tick_ms=_integer(b, "buzzer", "tick_ms", 1, 200),
-        late_tick_ms=_integer(b, "buzzer", "late_tick_ms", 0, 200),
-        patterns=tuple(patterns))
+    b = _checked("buzzer", "buzzer", m["buzzer"])
+    for key in ("tick_tone_hz", "good_tone_hz"):  # a TonalBuzzer spans one octave either side
+        if not b["tone_hz"] / 2 <= b[key] <= b["tone_hz"] * 2:
+            raise _bad(f"buzzer.{key}", f"a tone within one octave of tone_hz "
+                       f"({b['tone_hz'] / 2:g}..{b['tone_hz'] * 2:g} Hz)", m["buzzer"][key])
+    patterns = tuple((g, _pattern(f"buzzer.patterns.{g}", v))
+                     for g, v in m["buzzer"]["patterns"].items())
     groups = tuple(g for g, _ in patterns)
 
-    cues = tuple(_build_cue(cid, d, groups) for cid, d in m["cues"].items())
-    mt = m["metronome"]
-    metronome = MetronomeConfig(
-        mode=_choice(mt, "metronome", "mode", ("off", "baseline_pct", "fixed_spm")),
-        pct=_number(mt, "metronome", "pct", -20.0, hi=30.0),
-        spm=_number(mt, "metronome", "spm", 60.0, hi=260.0),
-        baseline_window_s=_number(mt, "metronome", "baseline_window_s", 0.0, lo_open=True),
-        min_baseline_strides=_integer(mt, "metronome", "min_baseline_strides", 1))
-    g = m["gpio"]
-    gpio = GpioConfig(
-        buzzer_pin=_pin(g, "gpio", "buzzer_pin"),
-        buzzer_kind=_choice(g, "gpio", "buzzer_kind", ("active", "passive")),
-        button_pin=_pin(g, "gpio", "button_pin"), led_pin=_pin(g, "gpio", "led_pin"),
-        button_bounce_ms=_integer(g, "gpio", "button_bounce_ms", 0, 1000),
-        led_blink_s=_number(g, "gpio", "led_blink_s", 0.0, lo_open=True))
-    used = [p for p in (gpio.buzzer_pin, gpio.button_pin, gpio.led_pin) if p >= 0]
-    if len(set(used)) != len(used):
-        raise _bad("gpio", "distinct buzzer_pin, button_pin and led_pin", g)
-    c = m["camera"]
-    camera = CameraConfig(
-        width_px=_integer(c, "camera", "width_px", 16, 8192),
-        height_px=_integer(c, "camera", "height_px", 16, 8192),
-        fps=_number(c, "camera", "fps", 0.0, lo_open=True, hi=240.0),
-        exposure_us=_integer(c, "camera", "exposure_us", 0),
-        gain=_number(c, "camera", "gain", 0.0))
-    dp = m["display"]
-    display = DisplayConfig(
-        fullscreen=_boolean(dp, "display", "fullscreen"),
-        width_px=_integer(dp, "display", "width_px", 320, 8192),
-        height_px=_integer(dp, "display", "height_px", 240, 8192))
-    data = DataConfig(dir=_text(m["data"], "data", "dir", nonempty=False))
-    return StationConfig(cue_rules=rules, cues=cues, metronome=metronome, gpio=gpio,
-                         buzzer=buzzer, camera=camera, display=display, data=data)
+    gpio = GpioConfig(**_checked("gpio", "gpio", m["gpio"]))
+    pins = [p for p in (gpio.buzzer_pin, gpio.button_pin, gpio.led_pin) if p >= 0]
+    if len(set(pins)) != len(pins):
+        raise _bad("gpio", "distinct buzzer_pin, button_pin and led_pin",
+                   f"buzzer {gpio.buzzer_pin}, button {gpio.button_pin}, led {gpio.led_pin}")
+    return StationConfig(
+        cue_rules=CueRules(faded=faded, **rules),
+        cues=tuple(_build_cue(cid, d, groups) for cid, d in m["cues"].items()),
+        metronome=MetronomeConfig(**_checked("metronome", "metronome", m["metronome"])),
+        gpio=gpio,
+        buzzer=BuzzerConfig(patterns=patterns, **b),
+        camera=CameraConfig(**_checked("camera", "camera", m["camera"])),
+        display=DisplayConfig(**_checked("display", "display", m["display"])),
+        data=DataConfig(**_checked("data", "data", m["data"])))
