@@ -21,11 +21,8 @@ def native_stderr_silenced() -> Iterator[None]:
     if os.environ.get("STATION_POSE_VERBOSE"):
         yield
         return
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
+    # Native code writes to descriptor 2 whatever Python's sys.stderr is.
+    fd = 2
     sys.stderr.flush()
     saved = os.dup(fd)
     devnull = os.open(os.devnull, os.O_WRONLY)

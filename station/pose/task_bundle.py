@@ -23,9 +23,14 @@ _LANDMARKS_NORM = (0.0, 255.0)
 
 def _with_image_metadata(model: bytes, name: str, mean: float, std: float) -> bytes:
     writer = metadata_writer.MetadataWriter.create(bytearray(model))
-    writer.add_general_info(name, "BlazePose network from the mediapipe wheel")
-    writer.add_image_input(norm_mean=[mean], norm_std=[std])
-    return bytes(writer.populate()[0])
+    try:
+        writer.add_general_info(name, "BlazePose network from the mediapipe wheel")
+        writer.add_image_input(norm_mean=[mean], norm_std=[std])
+        return bytes(writer.populate()[0])
+    finally:
+        # The writer leaves its scratch folder to __del__, which may run after the
+        # folder's own finalizer and warn; clean it up now.
+        writer._temp_folder.cleanup()
 
 
 def build_bundled_full_task(out_path: str | Path) -> Path:
