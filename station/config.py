@@ -293,7 +293,7 @@ _CHECKS: dict[str, dict[str, Check]] = {
     "gpio": {"buzzer_pin": _PIN, "buzzer_kind": _one_of("active", "passive"),
              "button_pin": _PIN, "led_pin": _PIN, "button_bounce_ms": _int(0, 1000),
              "led_blink_s": _num(0.0, lo_open=True)},
-    "buzzer": {"tone_hz": _num(100.0, 8000.0), "tick_tone_hz": _num(50.0, 16000.0),
+    "buzzer": {"tone_hz": _num(200.0, 3000.0), "tick_tone_hz": _num(50.0, 16000.0),
                "good_tone_hz": _num(50.0, 16000.0), "tick_ms": _int(1, 200),
                "late_tick_ms": _int(0, 200)},
     "camera": {"width_px": _int(16, 8192), "height_px": _int(16, 8192),

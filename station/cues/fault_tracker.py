@@ -25,6 +25,10 @@ class FaultTracker:
         # Old verdicts expire: three faulty strides a minute apart are not "most of the last 4".
         while self._evidence and t_ns - self._evidence[0][0] > self._max_age_ns:
             self._evidence.popleft()
+        if self.fault_on and sum(1 for _, v in self._evidence if v) < self._min:
+            # Not seen for a long while (unmeasured): stop claiming the fault, but do not
+            # count it as fixed either (clean_streak is untouched, so no good_form).
+            self.fault_on = False
         if verdict is None:
             return
         self._evidence.append((t_ns, verdict))
