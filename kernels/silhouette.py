@@ -175,7 +175,7 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
 def _frame_ref(hx, hy, sx, sy, s):
     a = np.array([sx - hx, sy - hy], float)
     t_len = float(np.hypot(*a))
-    u = a / t_len
+    u = a / t_len if t_len > 0 else np.zeros(2)
     n = np.array([-u[1], u[0]])
     if s * n[0] < 0:
         n = -n
