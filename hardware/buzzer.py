@@ -187,9 +187,10 @@ class CueBuzzer:
 
     @classmethod
     def from_config(cls, cfg: StationConfig, pin_factory: object | None = None,
-                    **kwargs: object) -> CueBuzzer:
+                    clock_ns: Callable[[], int] = time.monotonic_ns,
+                    threaded: bool = True) -> CueBuzzer:
         groups = {c.id: c.buzzer_group for c in cfg.cues}
-        return cls(cfg.gpio, cfg.buzzer, groups, pin_factory, **kwargs)  # type: ignore[arg-type]
+        return cls(cfg.gpio, cfg.buzzer, groups, pin_factory, clock_ns, threaded)
 
     @property
     def ticks_skipped(self) -> int:

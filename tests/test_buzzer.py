@@ -307,6 +307,7 @@ def test_open_station_io_uses_the_configured_pins(factory):
         assert isinstance(io.led, StatusLed)
         assert isinstance(io.button, StartStopButton)
         factory.pin(5).drive_low()
+        factory.pin(5).drive_high()  # released (closing a held Button waits for its hold timer)
         assert presses == [1]
         io.led.session()
         assert factory.pin(6).state == 1
