@@ -16,6 +16,7 @@ from station.errors import BadInput
 # Subcommand modules, in the order `station --help` lists them.
 COMMAND_MODULES = (
     "station.commands.analyze",
+    "station.commands.synth",
     "station.commands.bench",
 )
 

@@ -1,0 +1,235 @@
+"""Pelvis height and leg kinematics for the whole step table (sagittal plane, cm).
+
+The hip-joint midpoint H stays at x = 0 (a treadmill runner does not travel); its height
+follows a monotone spline through knots set by the knobs:
+- at initial contact: the height that gives the knee flexion at contact, with the heel
+  placed `overstride_pct` of leg length ahead of H at the foot-strike angle;
+- running: lowest at mid-stance (the peak stance knee flexion), highest mid-flight
+  (lowest + vertical oscillation);
+- walking: highest at mid-step, vaulting over a nearly straight stance leg, and one
+  vertical oscillation lower at contacts (knee flexion knobs do not apply).
+
+Stance: the foot turns about its belt contact point, which moves backward at belt speed
+exactly: heel (or toe, for a forefoot strike) down -> flat -> heel rise about the toe to
+the heel-rise angle solved at toe-off so the thigh is `hip_extension_deg` behind
+vertical. Swing: the ankle (relative to H) follows a Hermite path through a back kick
+and a forward reach, the knee comes from two-link IK.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from station.synth.body import Body
+from station.synth.curves import hermite, pchip_eval
+from station.synth.foot import (angle_from_vertical_deg, circle_intersection_upper,
+                                foot_from_ankle, foot_from_pivot, hip_ankle_distance,
+                                knee_ik, max_reach, rotate)
+from station.synth.timeline import StepTable
+
+log = logging.getLogger(__name__)
+
+# Stance sub-phases as fractions of contact time: foot flat from FLAT_AT, heel rise from
+# HEEL_RISE_AT (running; walking rolls over the foot for longer).
+FLAT_AT = {"run": 0.15, "walk": 0.12}
+HEEL_RISE_AT = {"run": 0.55, "walk": 0.45}
+# Swing path knots (fraction of swing time) and the foot's velocity as it lands:
+# pulled back toward belt speed, moving down (the visible touch-down).
+SWING_KICK_U, SWING_REACH_U = 0.32, 0.70
+LANDING_RETRACTION = 0.5
+WALK_MIDSTANCE_KNEE_DEG = 8.0
+LANDING_DOWN_CM_S = {"run": 60.0, "walk": 25.0}
+
+
+class LegKinematics:
+    def __init__(self, steps: StepTable, body: Body, gait: str, leg_length_cm: float) -> None:
+        self.steps, self.body, self.gait = steps, body, gait
+        p = steps.params
+        self.v = p["belt_kmh"] / 3.6 * 100.0                       # cm/s
+        self.tc = steps.t_toe_off - steps.t_contact
+        self.alpha = np.radians(p["foot_strike_angle_deg"])
+        heel_ic_x = p["overstride_pct"] / 100.0 * leg_length_cm
+        # Flat-foot heel reference: where the heel is when the foot lies flat, moved back
+        # to the contact instant. A forefoot strike lands toe first, its heel drops later.
+        self.x_heel_flat = np.where(self.alpha < 0,
+                                    heel_ic_x + body.foot_cm * (np.cos(self.alpha) - 1), heel_ic_x)
+        self.f1, self.f2 = FLAT_AT[gait], HEEL_RISE_AT[gait]
+        self.psi = np.zeros(len(steps))          # heel-rise angle at toe-off, solved below
+        self._build_hip_knots(p)
+        self._solve_toe_off(p)
+        self._build_swings(p)
+
+    # ---- pelvis -----------------------------------------------------------------------
+    def _build_hip_knots(self, p: dict[str, np.ndarray]) -> None:
+        b, st = self.body, self.steps
+        n = len(st)
+        _, a_ic, _ = self.stance_foot(np.arange(n), st.t_contact)
+        d_ic = hip_ankle_distance(b, p["knee_flexion_ic_deg"])
+        y_ic = a_ic[:, 1] + np.sqrt(np.clip(d_ic ** 2 - a_ic[:, 0] ** 2, 1.0, None))
+        t_next = np.append(st.t_contact[1:], st.t_contact[-1] + 60.0 / p["cadence_spm"][-1])
+        reach = max_reach(b)
+        if self.gait == "run":
+            t_mid = st.t_contact + self.tc / 2
+            _, a_mid, _ = self.stance_foot(np.arange(n), t_mid)
+            d_pk = hip_ankle_distance(b, p["knee_flexion_peak_deg"])
+            y_min = a_mid[:, 1] + np.sqrt(np.clip(d_pk ** 2 - a_mid[:, 0] ** 2, 1.0, None))
+            y_max = y_min + p["vertical_oscillation_cm"]
+            y_ic = np.clip(y_ic, y_min + 0.05, y_max - 0.05)
+            t_fly = st.t_toe_off + (t_next - st.t_toe_off) / 2
+            t_k = np.stack([st.t_contact, t_mid, t_fly], axis=1).ravel()
+            y_k = np.stack([y_ic, y_min, y_max], axis=1).ravel()
+        else:
+            t_mid = st.t_contact + (t_next - st.t_contact) / 2
+            _, a_mid, _ = self.stance_foot(np.arange(n), t_mid)
+            # Walking vaults over a nearly straight stance leg: the top of the hip path is
+            # set by a small mid-stance knee bend, and the contacts sit one vertical
+            # oscillation lower (the knee flexion at contact follows from that).
+            d_top = np.minimum(hip_ankle_distance(b, WALK_MIDSTANCE_KNEE_DEG), reach - 0.5)
+            y_top = a_mid[:, 1] + np.sqrt(np.clip(d_top ** 2 - a_mid[:, 0] ** 2, 1, None))
+            y_reach_ic = a_ic[:, 1] + np.sqrt(np.clip((reach - 0.5) ** 2 - a_ic[:, 0] ** 2, 1, None))
+            y_ic = np.minimum(y_top - p["vertical_oscillation_cm"], y_reach_ic)
+            t_k = np.stack([st.t_contact, t_mid], axis=1).ravel()
+            y_k = np.stack([y_ic, y_top], axis=1).ravel()
+        self._hip_t, self._hip_y = t_k, y_k
+
+    def hip_y_spline(self, t: np.ndarray) -> np.ndarray:
+        return pchip_eval(self._hip_t, self._hip_y, t)
+
+    # ---- stance -----------------------------------------------------------------------
+    def stance_foot(self, k: np.ndarray, t: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(heel, ankle, toe) of step k's stance foot at times t (within the stance)."""
+        b = self.body
+        tau = t - self.steps.t_contact[k]
+        u = tau / self.tc[k]
+        alpha, psi = self.alpha[k], self.psi[k]
+        f1, f2 = self.f1, self.f2
+        landing = u < f1
+        rising = u >= f2
+        phi = np.where(landing, alpha * 0.5 * (1 + np.cos(np.pi * np.clip(u / f1, 0, 1))),
+                       np.where(rising, -psi * np.clip((u - f2) / (1 - f2), 0, 1) ** 2, 0.0))
+        on_toe = np.where(landing, alpha < 0, rising)
+        px = np.where(on_toe, self.x_heel_flat[k] + b.foot_cm, self.x_heel_flat[k]) \
+            - self.v[k] * tau
+        pivot = np.stack([px, np.zeros_like(px)], axis=-1)
+        return foot_from_pivot(b, pivot, on_toe, phi)
+
+    def _solve_toe_off(self, p: dict[str, np.ndarray]) -> None:
+        """Heel-rise angle at toe-off that puts the thigh `hip_extension_deg` behind
+        vertical, given the toe's place on the belt and the hip height then."""
+        b, st = self.body, self.steps
+        e = np.radians(p["hip_extension_deg"])
+        y_to = self.hip_y_spline(st.t_toe_off)
+        knee = np.stack([-b.thigh_cm * np.sin(e), y_to - b.thigh_cm * np.cos(e)], axis=-1)
+        toe_x = self.x_heel_flat + b.foot_cm - self.v * self.tc
+        toe = np.stack([toe_x, np.zeros_like(toe_x)], axis=-1)
+        r_ta = float(np.hypot(b.foot_cm - b.ankle_fwd_cm, b.ankle_up_cm))
+        ankle = circle_intersection_upper(knee, b.shank_cm, toe, r_ta)
+        theta = np.arctan2(ankle[:, 1] - toe[:, 1], ankle[:, 0] - toe[:, 0])
+        theta0 = np.arctan2(b.ankle_up_cm, b.ankle_fwd_cm - b.foot_cm)
+        self.psi = np.clip(-(theta - theta0), 0.0, np.radians(75.0))
+
+    # ---- swing ------------------------------------------------------------------------
+    def _fk_ankle(self, thigh_deg: np.ndarray, knee_flex_deg: np.ndarray) -> np.ndarray:
+        b = self.body
+        th = np.radians(thigh_deg)
+        sh = np.radians(thigh_deg - knee_flex_deg)
+        return np.stack([b.thigh_cm * np.sin(th) + b.shank_cm * np.sin(sh),
+                         -b.thigh_cm * np.cos(th) - b.shank_cm * np.cos(sh)], axis=-1)
+
+    def _build_swings(self, p: dict[str, np.ndarray]) -> None:
+        """One swing per step that has a later contact of the same foot (rows k -> k+2)."""
+        st, b = self.steps, self.body
+        k = np.arange(len(st) - 2)
+        k2 = k + 2
+        t0, t3 = st.t_toe_off[k], st.t_contact[k2]
+        dt = 1e-3
+        _, a0, _ = self.stance_foot(k, t0)
+        _, a0m, _ = self.stance_foot(k, t0 - dt)
+        h0, h0m = self.hip_y_spline(t0), self.hip_y_spline(t0 - dt)
+        p0 = a0 - np.stack([np.zeros_like(h0), h0], -1)
+        v0 = (p0 - (a0m - np.stack([np.zeros_like(h0m), h0m], -1))) / dt
+        heel3, a3, toe3 = self.stance_foot(k2, t3)
+        h3 = self.hip_y_spline(t3)
+        hdot3 = (self.hip_y_spline(t3 + dt) - self.hip_y_spline(t3 - dt)) / (2 * dt)
+        p3 = a3 - np.stack([np.zeros_like(h3), h3], -1)
+        v3 = np.stack([-LANDING_RETRACTION * self.v[k2],
+                       -LANDING_DOWN_CM_S[self.gait] - hdot3], -1)
+        hip3 = np.stack([np.zeros_like(h3), h3], -1)
+        knee3, _ = knee_ik(b, hip3, a3)
+        thigh_ic = angle_from_vertical_deg(hip3, knee3)
+        shank_ic = angle_from_vertical_deg(knee3, a3)
+        hip0 = np.stack([np.zeros_like(h0), h0], -1)
+        knee0, _ = knee_ik(b, hip0, a0)
+        shank_to = angle_from_vertical_deg(knee0, a0)
+        kick = p["swing_knee_flexion_deg"][k]
+        p1 = self._fk_ankle(-0.4 * p["hip_extension_deg"][k], kick)
+        p2 = self._fk_ankle(thigh_ic + 8.0, np.maximum(p["knee_flexion_ic_deg"][k2] + 22.0,
+                                                       0.45 * kick))
+        t1 = t0 + SWING_KICK_U * (t3 - t0)
+        t2 = t0 + SWING_REACH_U * (t3 - t0)
+        v1 = (p2 - p0) / (t2 - t0)[:, None]
+        v2 = (p3 - p1) / (t3 - t1)[:, None]
+        self._sw_t = np.stack([t0, t1, t2, t3], 1)
+        self._sw_p = np.stack([p0, p1, p2, p3], 1)
+        self._sw_v = np.stack([v0, v1, v2, v3], 1)
+        # Plantarflexion (shank angle - foot angle) at both ends; mid-swing it relaxes.
+        phi0 = -self.psi[k]
+        self._sw_pf = np.stack([np.radians(shank_to) - phi0,
+                                np.full_like(phi0, np.radians(15.0)),
+                                np.radians(shank_ic) - self.alpha[k2]], 1)
+
+    def swing_ankle(self, j: np.ndarray, t: np.ndarray, hip_y: np.ndarray) -> np.ndarray:
+        """Ankle of swing j (starting at step j's toe-off) at times t, world coordinates."""
+        tk, pk, vk = self._sw_t[j], self._sw_p[j], self._sw_v[j]
+        seg = np.clip((t[:, None] >= tk[:, 1:3]).sum(1), 0, 2)
+        r = np.arange(len(j))
+        rel = hermite(t, tk[r, seg], tk[r, seg + 1], pk[r, seg], pk[r, seg + 1],
+                      vk[r, seg], vk[r, seg + 1])
+        return rel + np.stack([np.zeros_like(hip_y), hip_y], -1)
+
+    def swing_plantarflexion(self, j: np.ndarray, t: np.ndarray) -> np.ndarray:
+        u = np.clip((t - self._sw_t[j, 0]) / (self._sw_t[j, 3] - self._sw_t[j, 0]), 0, 1)
+        pf = self._sw_pf[j]
+        return (1 - u) ** 2 * pf[:, 0] + 2 * u * (1 - u) * pf[:, 1] + u ** 2 * pf[:, 2]
+
+    # ---- per frame --------------------------------------------------------------------
+    def leg(self, foot: int, t: np.ndarray, hip_y: np.ndarray) -> dict[str, np.ndarray]:
+        """Hip, knee, ankle, heel, toe (n, 2) of one leg at times t, plus `stance` (bool)."""
+        st, b = self.steps, self.body
+        rows = st.rows_of(foot)
+        c = st.t_contact[rows]
+        j = np.clip(np.searchsorted(c, t, side="right") - 1, 0, len(rows) - 1)
+        k = rows[j]
+        stance = t < st.t_toe_off[k]
+        hip = np.stack([np.zeros_like(hip_y), hip_y], -1)
+        heel, ankle, toe = self.stance_foot(k, t)
+        n_sw = len(self._sw_t)
+        sw = ~stance & (k < n_sw)
+        if sw.any():
+            ks = k[sw]
+            a_sw = self.swing_ankle(ks, t[sw], hip_y[sw])
+            ankle[sw] = a_sw
+        knee, ankle_ik = knee_ik(b, hip, ankle)
+        pulled = np.linalg.norm(ankle_ik - ankle, axis=-1) > 1e-6
+        if pulled.any():
+            # Out of reach: the hip spline asked for more leg than there is. Keep the
+            # leg whole (the foot lifts a little) and say so; truth measures what results.
+            log.debug("leg %d out of reach on %d samples", foot, int(pulled.sum()))
+            shift = ankle_ik - ankle
+            heel, toe, ankle = heel + shift, toe + shift, ankle_ik
+        if sw.any():
+            shank = np.radians(angle_from_vertical_deg(knee[sw], ankle[sw]))
+            phi = shank - self.swing_plantarflexion(k[sw], t[sw])
+            h_sw, t_sw = foot_from_ankle(b, ankle[sw], phi)
+            # Never through the belt: lift a swing foot whose sole would dip below it.
+            dip = np.minimum(np.minimum(h_sw[:, 1], t_sw[:, 1]), 0.0)
+            lift = np.stack([np.zeros_like(dip), -dip], -1)
+            heel[sw], toe[sw] = h_sw + lift, t_sw + lift
+            a_lift = ankle[sw] + lift
+            knee[sw], a_lift = knee_ik(b, hip[sw], a_lift)
+            ankle[sw] = a_lift
+        return {"hip": hip, "knee": knee, "ankle": ankle, "heel": heel, "toe": toe,
+                "stance": stance}
+
