@@ -22,7 +22,8 @@ from station.synth.legs import LegKinematics
 from station.synth.outline import outline_shape_for, torso_outline
 from station.synth.timeline import (LEFT, RIGHT, FormSchedule, StepTable, build_step_table,
                                     run_window, stride_phase)
-from station.synth.upper_body import Trunk, arms, head_and_shoulders, trunk_pose
+from station.synth.upper_body import (HEAD_POINTS_175, Trunk, arms, head_and_shoulders,
+                                      trunk_pose)
 
 ENTRY_S, EXIT_S = 1.0, 1.5
 LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
@@ -139,11 +140,32 @@ class SynthRunner:
             out[:, LM[name]] = p
         off = self.x_offset_cm(t)
         out[..., 0] += off[:, None]
-        trunk = Trunk(trunk.hip + np.c_[off, 0 * off], trunk.rib_joint + np.c_[off, 0 * off],
-                      trunk.shoulder + np.c_[off, 0 * off], trunk.lower_rad, trunk.thorax_rad,
+        ear = ear + self._head_parallax_shift(out, form["head_forward_pct"])[:, None] * [1.0, 0.0]
+        trunk_dx = np.c_[off, 0 * off]
+        trunk = Trunk(trunk.hip + trunk_dx, trunk.rib_joint + trunk_dx,
+                      trunk.shoulder + trunk_dx, trunk.lower_rad, trunk.thorax_rad,
                       trunk.trunk_cm)
-        return WorldPose(t, out, self.present(t), trunk, ear + np.c_[off, 0 * off],
+        return WorldPose(t, out, self.present(t), trunk, ear + trunk_dx,
                          arch_cm, stance, off)
+
+    def _head_parallax_shift(self, pts: np.ndarray, head_forward_pct: np.ndarray) -> np.ndarray:
+        """Move the head (in place) so the camera-side ear is ahead of the camera-side
+        shoulder by exactly head_forward_pct of T *in the image*. Ear and shoulder sit at
+        different depths, so without this the metric would drift with trunk lean.
+        Returns the x shift applied, cm."""
+        cam = self.camera
+        side = "right" if cam.facing_sign > 0 else "left"
+        px = cam.project(pts[:, [LM[f"{side}_shoulder"], LM["left_shoulder"], LM["right_shoulder"],
+                                 LM["left_hip"], LM["right_hip"], LM[f"{side}_ear"]]])
+        t_px = np.linalg.norm(0.5 * (px[:, 1] + px[:, 2]) - 0.5 * (px[:, 3] + px[:, 4]), axis=-1)
+        want_u = px[:, 0, 0] + cam.facing_sign * head_forward_pct / 100.0 * t_px
+        ear = pts[:, LM[f"{side}_ear"]]
+        depth = cam.distance_cm - cam.facing_sign * ear[:, 2]
+        want_x = cam.aim_x_cm + cam.facing_sign * (want_u - cam.width_px / 2.0) * depth / cam.focal_px
+        dx = want_x - ear[:, 0]
+        for name in HEAD_POINTS_175:
+            pts[:, LM[name], 0] += dx
+        return dx
 
     def landmarks_px(self, pose: WorldPose) -> np.ndarray:
         """(n, 33, 2) float64 pixels; NaN where the runner is absent."""
