@@ -35,7 +35,7 @@ DEFAULTS: dict[str, Any] = {
                "tick_ms": 25, "late_tick_ms": 15,
                "patterns": {"back": [400, 150, 400], "stride": [100, 100, 100, 100, 100],
                             "posture": [400, 150, 120], "good": [80]}},
-    "camera": {"width_px": 640, "height_px": 480, "fps": 30.0, "exposure_us": 0, "gain": 0.0},
+    "camera": {"width_px": 640, "height_px": 480, "fps": 30.0, "exposure_us": 2000, "gain": 0.0},
     "display": {"fullscreen": False, "width_px": 1280, "height_px": 720},
     "data": {"dir": ""},
 }
@@ -82,8 +82,8 @@ class CameraConfig:
     width_px: int
     height_px: int
     fps: float
-    exposure_us: int  # 0 = automatic
-    gain: float  # 0 = automatic
+    exposure_us: int  # fixed shutter time; 0 = automatic exposure (feet blur at 30 fps)
+    gain: float  # fixed analogue gain; 0 = the camera's AGC picks it for that shutter time
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +336,15 @@ def _build_cue(cue_id: str, d: dict[str, Any], groups: tuple[str, ...]) -> CueSp
     return CueSpec(id=cue_id, match=fields.pop("match", "any"), when=when, **fields)
 
 
+def _build_camera(d: dict[str, Any]) -> CameraConfig:
+    cam = CameraConfig(**_checked("camera", "camera", d))
+    period_us = 1e6 / cam.fps
+    if cam.exposure_us > period_us:  # the sensor cannot expose longer than a frame lasts
+        raise _bad("camera.exposure_us", f"at most the frame period ({period_us:.0f} us at "
+                   f"{cam.fps:g} fps), or 0 for automatic", cam.exposure_us)
+    return cam
+
+
 def _build(m: dict[str, Any]) -> StationConfig:
     rules = _checked("cue_rules", "cue_rules", m["cue_rules"])
     if rules["min_fault_strides"] > rules["window_strides"]:
@@ -364,6 +373,6 @@ def _build(m: dict[str, Any]) -> StationConfig:
         metronome=MetronomeConfig(**_checked("metronome", "metronome", m["metronome"])),
         gpio=gpio,
         buzzer=BuzzerConfig(patterns=patterns, **b),
-        camera=CameraConfig(**_checked("camera", "camera", m["camera"])),
+        camera=_build_camera(m["camera"]),
         display=DisplayConfig(**_checked("display", "display", m["display"])),
         data=DataConfig(**_checked("data", "data", m["data"])))
