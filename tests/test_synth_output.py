@@ -99,8 +99,9 @@ def test_noise_far_leg_swaps_and_drops(tmp_path):
     ok = np.isfinite(noisy.xy[:, near, 0])
     assert 0.8 < ok.mean() < 0.97, "about 10% of points dropped"
     # A swap puts the right knee where the clean left knee is.
-    swapped = ok & (np.linalg.norm(noisy.xy[:, near] - clean.xy[:, LM["left_knee"]], axis=-1) < 0.5) \
-        & (np.linalg.norm(clean.xy[:, near] - clean.xy[:, LM["left_knee"]], axis=-1) > 10)
+    at_left = np.linalg.norm(noisy.xy[:, near] - clean.xy[:, LM["left_knee"]], axis=-1) < 0.5
+    apart = np.linalg.norm(clean.xy[:, near] - clean.xy[:, LM["left_knee"]], axis=-1) > 10
+    swapped = ok & at_left & apart
     assert swapped.sum() >= 3
 
 

@@ -25,7 +25,7 @@ from station.synth.body import Body
 from station.synth.curves import hermite, pchip_eval
 from station.synth.foot import (angle_from_vertical_deg, circle_intersection_upper,
                                 foot_from_ankle, foot_from_pivot, hip_ankle_distance,
-                                knee_ik, max_reach, rotate)
+                                knee_ik, max_reach)
 from station.synth.timeline import StepTable
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ class LegKinematics:
             # oscillation lower (the knee flexion at contact follows from that).
             d_top = np.minimum(hip_ankle_distance(b, WALK_MIDSTANCE_KNEE_DEG), reach - 0.5)
             y_top = a_mid[:, 1] + np.sqrt(np.clip(d_top ** 2 - a_mid[:, 0] ** 2, 1, None))
-            y_reach_ic = a_ic[:, 1] + np.sqrt(np.clip((reach - 0.5) ** 2 - a_ic[:, 0] ** 2, 1, None))
+            y_reach_ic = a_ic[:, 1] + np.sqrt(
+                np.clip((reach - 0.5) ** 2 - a_ic[:, 0] ** 2, 1, None))
             y_ic = np.minimum(y_top - p["vertical_oscillation_cm"], y_reach_ic)
             t_k = np.stack([st.t_contact, t_mid], axis=1).ravel()
             y_k = np.stack([y_ic, y_top], axis=1).ravel()

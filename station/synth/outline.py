@@ -6,7 +6,7 @@ along the segment axis and forward offset. Points below the rib joint ride on th
 trunk, the others on the thorax, so rib flare bends the outline at the lower ribs.
 Pelvic tilt deepens the lumbar hollow and pushes the buttock line back.
 
-`arch_cm_for` and `flare_rot_for` map the knob values (METRICS.md proxies, measured by
+`outline_shape_for` maps the knob values (METRICS.md proxies, measured by
 contour_metrics) to these shape parameters by measuring the outline itself, so a knob
 value comes back as the measured truth.
 """

@@ -107,7 +107,8 @@ class SynthRunner:
         far = self.camera.visible_half_width_cm() + 0.8 * self.body.height_cm
         off = np.zeros_like(t)
         if self.steady_from_s > self.appear_s:
-            off -= far * (1 - smoothstep((t - self.appear_s) / (self.steady_from_s - self.appear_s)))
+            entry_s = self.steady_from_s - self.appear_s
+            off -= far * (1 - smoothstep((t - self.appear_s) / entry_s))
         if math.isfinite(self.steady_until_s):
             off -= far * smoothstep((t - self.steady_until_s) / EXIT_S)
         return off
@@ -161,7 +162,8 @@ class SynthRunner:
         want_u = px[:, 0, 0] + cam.facing_sign * head_forward_pct / 100.0 * t_px
         ear = pts[:, LM[f"{side}_ear"]]
         depth = cam.distance_cm - cam.facing_sign * ear[:, 2]
-        want_x = cam.aim_x_cm + cam.facing_sign * (want_u - cam.width_px / 2.0) * depth / cam.focal_px
+        want_x = cam.aim_x_cm + cam.facing_sign * (want_u - cam.width_px / 2.0) * depth \
+            / cam.focal_px
         dx = want_x - ear[:, 0]
         for name in HEAD_POINTS_175:
             pts[:, LM[name], 0] += dx

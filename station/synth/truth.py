@@ -98,7 +98,8 @@ class TruthMeter:
         return self.r.landmarks_px(self.r.world_pose(np.asarray(t, float)))
 
     def _ear_above_shoulder(self, xy: np.ndarray) -> np.ndarray:
-        return _lm(xy, f"{self.cam_side}_shoulder")[..., 1] - _lm(xy, f"{self.cam_side}_ear")[..., 1]
+        side = self.cam_side
+        return _lm(xy, f"{side}_shoulder")[..., 1] - _lm(xy, f"{side}_ear")[..., 1]
 
     def per_sample(self, xy: np.ndarray) -> dict[str, np.ndarray]:
         s = self.s
