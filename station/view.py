@@ -31,6 +31,11 @@ class ViewDecision:
     frames_used: int
     width_ratio: float   # median horizontal shoulder/hip width over trunk length
     forward_evidence: float  # median signed evidence, + = faces image-right
+    camera_side: str = "unknown"  # "left"/"right": the runner's side nearer the camera
+
+    @property
+    def camera_left(self) -> bool:
+        return self.camera_side == "left"
 
     @property
     def sign(self) -> int:
@@ -41,9 +46,27 @@ def _mid(xy: np.ndarray, a: int, b: int) -> np.ndarray:
     return np.nanmean(np.stack([xy[:, a], xy[:, b]]), axis=0)
 
 
-def decide_view(xy: np.ndarray, t_ns: np.ndarray,
+#: Landmarks whose visibility tells the near side from the far side.
+_SIDE_PAIRS = [(LM[f"left_{n}"], LM[f"right_{n}"])
+               for n in ("shoulder", "elbow", "hip", "knee", "ankle", "heel", "foot_index")]
+
+
+def camera_side(facing_sign: int, vis: np.ndarray | None) -> str:
+    """The runner's side nearer the camera: the better-seen one; when visibility does not
+    tell, geometry does (facing image-right, an unmirrored camera sees the right side)."""
+    if vis is not None and len(vis):
+        left = float(np.mean(vis[:, [a for a, _ in _SIDE_PAIRS]]))
+        right = float(np.mean(vis[:, [b for _, b in _SIDE_PAIRS]]))
+        if abs(left - right) > 0.02:
+            return "left" if left > right else "right"
+    if facing_sign == 0:
+        return "unknown"
+    return "right" if facing_sign > 0 else "left"
+
+
+def decide_view(xy: np.ndarray, t_ns: np.ndarray, vis: np.ndarray | None = None,
                 window_s: float = DECISION_WINDOW_S) -> ViewDecision:
-    """`xy` (N, 33, 2) pixels with NaN for unseen landmarks; `t_ns` (N,)."""
+    """`xy` (N, 33, 2) pixels with NaN for unseen landmarks; `t_ns` (N,); `vis` (N, 33)."""
     with warnings.catch_warnings():
         # nanmean/nanmedian of an all-NaN column warns; here it just means "not seen".
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -80,4 +103,6 @@ def decide_view(xy: np.ndarray, t_ns: np.ndarray,
         facing: Facing = "unknown"
     else:
         facing = "right" if forward > 0 else "left"
-    return ViewDecision("side", facing, int(sel.sum()), width_ratio, forward)
+    sign = {"right": 1, "left": -1}.get(facing, 0)
+    near = camera_side(sign, None if vis is None else vis[sel])
+    return ViewDecision("side", facing, int(sel.sum()), width_ratio, forward, near)

@@ -4,16 +4,24 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from station import summary as sm
 from station.clip_reader import ClipReader
-from station.contracts import Pose
+from station.config import load_config
+from station.contracts import LM, Cue, Pose, StrideMetrics
+from station.cues.engine import CueEngine
 from station.errors import BadInput
+from station.gait.analyzer import GaitAnalyzer, GaitSettings
 from station.landmark_file import LandmarkTrack, write_landmarks_csv
 from station.progress import ProgressBar
-from station.view import ViewDecision, decide_view
+from station.view import ViewDecision
 
 NAME = "analyze"
 HELP = "analyze a video or a landmarks file: pose, facing, form metrics"
@@ -62,12 +70,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-mask", action="store_true",
                    help="skip the segmentation mask (the silhouette proxies need it)")
     p.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
+    p.add_argument("--config", type=Path, metavar="TOML",
+                   help="station config (cue thresholds); default: the built-in one")
 
 
 def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: str,
-                  facing_source: str) -> dict[str, Any]:
+                  facing_source: str, analyzer: GaitAnalyzer, strides: list[StrideMetrics],
+                  cues: list[Cue]) -> dict[str, Any]:
     n = len(track)
     with_pose = int(sum(1 for i in range(n) if (track.xy[i, :, 0] == track.xy[i, :, 0]).any()))
+    contacts = [e.t_ns / 1e9 for e in analyzer.events if e.kind == "contact"]
+    cadence = sm.session_cadence_spm(contacts)
+    hip_y = np.nanmean(track.xy[:, [LM["left_hip"], LM["right_hip"]], 1], axis=1) \
+        if n else np.array([])
+    hip_cadence = sm.hip_cadence_spm(track.t_ns / 1e9, hip_y) if n else math.nan
     duration_s = 0.0
     if n:
         duration_s = (int(track.t_ns[-1]) - int(track.t_ns[0])) / 1e9 + 1.0 / info.fps
@@ -85,6 +101,15 @@ def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: s
         "view": view.view,
         "facing": facing,
         "facing_source": facing_source,
+        "camera_side": view.camera_side,
+        "activity": sm.activity(strides),
+        "strides": len(strides),
+        "cadence_spm": sm.finite_or_none(cadence),
+        "cadence_hip_spm": sm.finite_or_none(hip_cadence),
+        "scale": analyzer.scale.describe(),
+        "metrics": sm.metric_table(strides, cadence),
+        "events": sm.events_json(analyzer.events),
+        "cues": sm.cues_json(cues),
     }
 
 
@@ -121,14 +146,28 @@ def run(args: argparse.Namespace) -> int:
         total = info.frame_count if args.max_frames is None else \
             min(args.max_frames, info.frame_count or args.max_frames)
         bar = ProgressBar("analyze", total)
+        analyzer = GaitAnalyzer(GaitSettings(fps=info.fps, facing=args.facing,
+                                             height_cm=args.height_cm, belt_kmh=args.belt_kmh))
+        cue_engine = CueEngine.from_config(load_config(args.config))
+        strides: list[StrideMetrics] = []
+        cues: list[Cue] = []
+
+        def take(update) -> None:
+            for stride in update.strides:
+                strides.append(stride)
+                cue = cue_engine.update(stride)
+                if cue is not None:
+                    cues.append(cue)
         try:
             for frame, pose in reader:
+                take(analyzer.update(pose))
                 # Masks are per-pixel and large; the per-frame kernels read them as they
                 # stream past, the stored track keeps landmarks only.
                 poses.append(Pose(pose.xy, pose.vis, None, pose.t_ns, pose.seq))
                 if overlay is not None and frame is not None:
                     overlay.write(frame, pose, f"t={pose.t_ns / 1e9:6.2f}s")
                 bar.update()
+            take(analyzer.finish())
         finally:
             bar.close()
             if overlay is not None:
@@ -138,12 +177,19 @@ def run(args: argparse.Namespace) -> int:
     track = LandmarkTrack.from_poses(poses, *info.size_px,
                                      meta={"fps": info.fps, "source": str(info.path),
                                            "time_scale": info.time_scale})
-    view = decide_view(track.xy, track.t_ns)
-    facing, facing_source = (view.facing, "auto") if args.facing == "auto" \
-        else (args.facing, "given")
-    summary = build_summary(info, track, view, facing, facing_source)
+    view = analyzer.decision
+    if view is None:
+        raise BadInput(f"{args.file}: no person found in any of {len(track)} frames")
+    facing_source = "auto" if args.facing == "auto" else "given"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN hip rows: nobody there
+        summary = build_summary(info, track, view, view.facing, facing_source, analyzer,
+                                strides, cues)
     if args.csv is not None:
-        write_landmarks_csv(Path(args.csv) / "landmarks.csv", track)
+        out_dir = Path(args.csv)
+        write_landmarks_csv(out_dir / "landmarks.csv", track)
+        sm.write_strides_csv(out_dir / "strides.csv", strides)
+        sm.write_events_csv(out_dir / "events.csv", analyzer.events)
     if summary["frames_with_pose"] == 0:
         raise BadInput(f"{args.file}: no person found in any of {summary['frames']} frames")
     _emit(summary, args.json)

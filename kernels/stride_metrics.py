@@ -1,0 +1,243 @@
+"""Per-stride metrics from the frames of one stride and its gait events (METRICS.md).
+
+A stride of foot F runs from F's contact c0 to F's next contact c2, with the other foot's
+contact c1 between and F's toe-off `to` after c0. Contact metrics are read at c0, stance
+metrics over [c0, to], hip extension at `to`, vertical oscillation over the step [c0, c1],
+posture medians over the whole stride. Values at an event instant are interpolated between
+the two frames around it, so they do not depend on where the frames happen to fall.
+
+Inputs: frame times t (m,) in seconds and per-frame values V (m, N_COLUMNS): the
+frame_features columns followed by the silhouette proxies (COL_PELVIC_TILT, COL_RIB_FLARE).
+Outputs: a vector indexed by the S_* constants; NaN where not measurable.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kernels._jit import jit
+from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
+                                    F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
+                                    F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
+                                    F_TRUNK_LEAN_DEG, N_FEATURES)
+
+COL_PELVIC_TILT = N_FEATURES
+COL_RIB_FLARE = N_FEATURES + 1
+N_COLUMNS = N_FEATURES + 2
+
+# Output layout, in METRICS.md names (see STRIDE_METRIC_NAMES).
+S_CADENCE = 0
+S_TRUNK_LEAN = 1
+S_BODY_LEAN = 2
+S_WAIST_BEND = 3
+S_PELVIC_TILT = 4
+S_RIB_FLARE = 5
+S_OVERSTRIDE = 6
+S_SHANK_IC = 7
+S_FOOT_STRIKE = 8
+S_CONTACT_MS = 9
+S_FLIGHT_MS = 10
+S_DUTY = 11
+S_VERT_OSC = 12
+S_HIP_EXT = 13
+S_KNEE_IC = 14
+S_KNEE_PEAK = 15
+S_HEAD_FWD = 16
+S_SHRUG = 17
+S_STEP_ASYM = 18
+S_CONTACT_ASYM = 19
+N_STRIDE = 20
+
+STRIDE_METRIC_NAMES: tuple[str, ...] = (
+    "cadence_spm", "trunk_lean_deg", "body_lean_deg", "waist_bend_deg", "pelvic_tilt_deg",
+    "rib_flare_deg", "overstride_pct", "shank_angle_ic_deg", "foot_strike_angle_deg",
+    "ground_contact_ms", "flight_ms", "duty_factor_pct", "vertical_oscillation_cm",
+    "hip_extension_deg", "knee_flexion_ic_deg", "knee_flexion_peak_deg", "head_forward_pct",
+    "shoulder_shrug_pct", "step_time_asym_pct", "contact_asym_pct",
+)
+
+
+@jit
+def _hermite(t: np.ndarray, v: np.ndarray, i: int, w: float) -> float:
+    """Cubic Hermite between frames i and i+1 with finite-difference slopes (Catmull-Rom
+    on the true frame times); linear when a neighbour is missing. A gait angle bends
+    fast around contact, and a straight line between two frames misses the bend."""
+    n = t.shape[0]
+    a, b = v[i], v[i + 1]
+    h = t[i + 1] - t[i]
+    if i < 1 or i + 2 >= n or math.isnan(v[i - 1]) or math.isnan(v[i + 2]) \
+            or not (t[i + 1] - t[i - 1] > 0.0 and t[i + 2] - t[i] > 0.0):
+        return a + w * (b - a)
+    m1 = (b - v[i - 1]) / (t[i + 1] - t[i - 1]) * h
+    m2 = (v[i + 2] - a) / (t[i + 2] - t[i]) * h
+    w2 = w * w
+    w3 = w2 * w
+    return ((2 * w3 - 3 * w2 + 1) * a + (w3 - 2 * w2 + w) * m1
+            + (-2 * w3 + 3 * w2) * b + (w3 - w2) * m2)
+
+
+@jit
+def interp_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
+    """v at t_event, interpolated between the frames around it (NaN outside)."""
+    n = t.shape[0]
+    for i in range(n - 1):
+        if t[i] <= t_event <= t[i + 1]:
+            span = t[i + 1] - t[i]
+            w = 0.0 if span <= 0.0 else (t_event - t[i]) / span
+            a, b = v[i], v[i + 1]
+            if math.isnan(a):
+                return b if w >= 0.5 else math.nan
+            if math.isnan(b):
+                return a if w < 0.5 else math.nan
+            return _hermite(t, v, i, w)
+    return math.nan
+
+
+@jit
+def _median_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float) -> float:
+    buf = np.empty(t.shape[0])
+    n = 0
+    for i in range(t.shape[0]):
+        if t0 <= t[i] <= t1 and not math.isnan(v[i]):
+            buf[n] = v[i]
+            n += 1
+    if n == 0:
+        return math.nan
+    return float(np.median(buf[:n]))
+
+
+@jit
+def _range_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float,
+                   want_max: bool) -> float:
+    best = math.nan
+    for i in range(t.shape[0]):
+        if t0 <= t[i] <= t1 and not math.isnan(v[i]):
+            if math.isnan(best) or (v[i] > best if want_max else v[i] < best):
+                best = v[i]
+    return best
+
+
+@jit
+def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: float,
+                   c1: float, c2: float, other_toe_off: float, leg_len_px: float,
+                   px_per_cm: float, shrug_baseline_pct: float, belt_angle_deg: float,
+                   out: np.ndarray) -> None:
+    """Fill out (N_STRIDE,) for the stride of `foot` (0 left, 1 right)."""
+    for k in range(N_STRIDE):
+        out[k] = math.nan
+    stride_s = c2 - c0
+    if not stride_s > 0.0:
+        return
+    out[S_CADENCE] = 120.0 / stride_s
+    out[S_TRUNK_LEAN] = _median_between(t, V[:, F_TRUNK_LEAN_DEG], c0, c2)
+    t_mid = 0.5 * (c0 + toe_off)
+    trunk_mid = interp_at(t, V[:, F_TRUNK_LEAN_DEG], t_mid)
+    body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
+    out[S_BODY_LEAN] = body_mid
+    out[S_WAIST_BEND] = trunk_mid - body_mid
+    out[S_PELVIC_TILT] = _median_between(t, V[:, COL_PELVIC_TILT], c0, c2)
+    out[S_RIB_FLARE] = _median_between(t, V[:, COL_RIB_FLARE], c0, c2)
+    out[S_OVERSTRIDE] = interp_at(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100.0
+    out[S_SHANK_IC] = interp_at(t, V[:, F_SHANK_DEG + foot], c0)
+    out[S_FOOT_STRIKE] = interp_at(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    contact_s = toe_off - c0
+    if contact_s > 0.0:
+        out[S_CONTACT_MS] = contact_s * 1000.0
+        out[S_DUTY] = contact_s / stride_s * 100.0
+        out[S_KNEE_PEAK] = _range_between(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off, True)
+        out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off)
+        if not math.isnan(c1):
+            out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000.0
+    out[S_KNEE_IC] = interp_at(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    if not math.isnan(c1) and c0 < c1 < c2:
+        hi = _range_between(t, V[:, F_HIP_Y], c0, c1, True)
+        lo = _range_between(t, V[:, F_HIP_Y], c0, c1, False)
+        out[S_VERT_OSC] = (hi - lo) / px_per_cm
+        step_a, step_b = c1 - c0, c2 - c1
+        out[S_STEP_ASYM] = abs(step_a - step_b) / (0.5 * (step_a + step_b)) * 100.0
+        other_contact = other_toe_off - c1
+        if contact_s > 0.0 and other_contact > 0.0:
+            out[S_CONTACT_ASYM] = abs(contact_s - other_contact) / \
+                (0.5 * (contact_s + other_contact)) * 100.0
+    out[S_HEAD_FWD] = _median_between(t, V[:, F_HEAD_FORWARD_PCT], c0, c2)
+    out[S_SHRUG] = shrug_baseline_pct - _median_between(t, V[:, F_EAR_ABOVE_SHOULDER_PCT], c0, c2)
+
+
+# ---------------------------------------------------------------------------------------
+# NumPy reference.
+
+def _interp_ref(t, v, te):
+    if not (len(t) >= 2 and t[0] <= te <= t[-1]):
+        return np.nan
+    i = min(int(np.searchsorted(t, te, side="right")) - 1, len(t) - 2)
+    i = max(i, 0)
+    # Several frames may share the event time exactly; the kernel takes the first pair.
+    while i > 0 and t[i] == te and t[i - 1] <= te:
+        i -= 1
+    span = t[i + 1] - t[i]
+    w = 0.0 if span <= 0 else (te - t[i]) / span
+    a, b = v[i], v[i + 1]
+    if np.isnan(a):
+        return b if w >= 0.5 else np.nan
+    if np.isnan(b):
+        return a if w < 0.5 else np.nan
+    cubic = 1 <= i and i + 2 < len(t) and np.isfinite(v[i - 1]) and np.isfinite(v[i + 2]) \
+        and t[i + 1] > t[i - 1] and t[i + 2] > t[i]
+    if not cubic:
+        return a + w * (b - a)
+    m1 = (b - v[i - 1]) / (t[i + 1] - t[i - 1]) * span
+    m2 = (v[i + 2] - a) / (t[i + 2] - t[i]) * span
+    basis = np.array([2 * w**3 - 3 * w**2 + 1, w**3 - 2 * w**2 + w, -2 * w**3 + 3 * w**2,
+                      w**3 - w**2])
+    return float(basis @ np.array([a, m1, b, m2]))
+
+
+def _sel(t, v, t0, t1):
+    x = v[(t >= t0) & (t <= t1)]
+    return x[~np.isnan(x)]
+
+
+def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_px,
+                       px_per_cm, shrug_baseline_pct, belt_angle_deg) -> np.ndarray:
+    out = np.full(N_STRIDE, np.nan)
+    stride_s = c2 - c0
+    if not stride_s > 0:
+        return out
+
+    def med(col, a, b):
+        x = _sel(t, V[:, col], a, b)
+        return float(np.median(x)) if x.size else np.nan
+
+    out[S_CADENCE] = 120.0 / stride_s
+    out[S_TRUNK_LEAN] = med(F_TRUNK_LEAN_DEG, c0, c2)
+    t_mid = 0.5 * (c0 + toe_off)
+    body_mid = _interp_ref(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
+    out[S_BODY_LEAN] = body_mid
+    out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
+    out[S_PELVIC_TILT] = med(COL_PELVIC_TILT, c0, c2)
+    out[S_RIB_FLARE] = med(COL_RIB_FLARE, c0, c2)
+    out[S_OVERSTRIDE] = _interp_ref(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100
+    out[S_SHANK_IC] = _interp_ref(t, V[:, F_SHANK_DEG + foot], c0)
+    out[S_FOOT_STRIKE] = _interp_ref(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    contact_s = toe_off - c0
+    if contact_s > 0:
+        out[S_CONTACT_MS] = contact_s * 1000
+        out[S_DUTY] = contact_s / stride_s * 100
+        k = _sel(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off)
+        out[S_KNEE_PEAK] = k.max() if k.size else np.nan
+        out[S_HIP_EXT] = -_interp_ref(t, V[:, F_THIGH_DEG + foot], toe_off)
+        if not np.isnan(c1):
+            out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000
+    out[S_KNEE_IC] = _interp_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    if not np.isnan(c1) and c0 < c1 < c2:
+        y = _sel(t, V[:, F_HIP_Y], c0, c1)
+        out[S_VERT_OSC] = (y.max() - y.min()) / px_per_cm if y.size else np.nan
+        a, b = c1 - c0, c2 - c1
+        out[S_STEP_ASYM] = abs(a - b) / (0.5 * (a + b)) * 100
+        other = other_toe_off - c1
+        if contact_s > 0 and other > 0:
+            out[S_CONTACT_ASYM] = abs(contact_s - other) / (0.5 * (contact_s + other)) * 100
+    out[S_HEAD_FWD] = med(F_HEAD_FORWARD_PCT, c0, c2)
+    out[S_SHRUG] = shrug_baseline_pct - med(F_EAR_ABOVE_SHOULDER_PCT, c0, c2)
+    return out

@@ -1,0 +1,1 @@
+"""Gait analysis: landmark clean-up, facing, events, per-stride metrics (kernels inside)."""

@@ -1,0 +1,285 @@
+"""GaitAnalyzer: poses in, per-frame metrics, gait events and per-stride metrics out.
+
+The same object serves the live loop and `analyze` (a file is a stream played fast).
+Per pose: facing decided once (FacingTracker), leg-swap repair and One Euro smoothing
+(kernels), per-frame features and silhouette proxies (kernels), a ring of recent frames,
+streaming gait events (kernel); at each initial contact the stride that it closes is
+measured (kernel) and emitted as StrideMetrics.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kernels import frame_features as ff
+from kernels import leg_swap, one_euro
+from kernels.silhouette import silhouette_proxies
+from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_COLUMNS, N_STRIDE,
+                                    STRIDE_METRIC_NAMES, stride_metrics)
+from station.contracts import LM, FrameMetrics, GaitEvent, Pose, StrideMetrics
+from station.gait.events import GaitEventDetector
+from station.gait.facing import FacingTracker
+from station.gait.ring import FrameRing
+from station.gait.scale import SessionScale
+from station.view import ViewDecision
+
+log = logging.getLogger(__name__)
+
+_ARM_POINTS = np.array([LM["left_shoulder"], LM["left_elbow"], LM["left_wrist"],
+                        LM["right_shoulder"], LM["right_elbow"], LM["right_wrist"]])
+FOOT_NAMES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class GaitSettings:
+    fps: float
+    facing: str = "auto"                 # auto | left | right
+    height_cm: float | None = None
+    belt_kmh: float | None = None
+    # One Euro smoothing (live-safe, causal).
+    min_cutoff_hz: float = 3.0
+    beta: float = 0.02
+    d_cutoff_hz: float = 1.0
+    max_gap_s: float = 0.1
+    # Leg-swap repair: swap when the crossed assignment costs < ratio x the given one.
+    swap_ratio: float = 0.5
+    swap_min_gain_trunk: float = 0.08    # ...and saves at least this x trunk length
+    max_swapped_s: float = 0.5
+    # Silhouette proxies.
+    mask_threshold: int = 128
+    levels_per_band: int = 10
+    core_half_depth_trunk: float = 0.12
+    arm_half_width_trunk: float = 0.06
+    shrug_baseline_s: float = 3.0
+    max_stride_s: float = 2.5
+    ring_s: float = 6.0
+
+
+@dataclass
+class GaitUpdate:
+    frame: FrameMetrics | None = None
+    events: list[GaitEvent] = field(default_factory=list)
+    strides: list[StrideMetrics] = field(default_factory=list)
+
+    def extend(self, other: "GaitUpdate") -> None:
+        if other.frame is not None:
+            self.frame = other.frame
+        self.events += other.events
+        self.strides += other.strides
+
+
+class GaitAnalyzer:
+    def __init__(self, settings: GaitSettings) -> None:
+        self.settings = settings
+        self.facing = FacingTracker(settings.facing)
+        self.scale = SessionScale(settings.height_cm, settings.belt_kmh)
+        self._pending: list[Pose] = []
+        self._ring = FrameRing(max(8, int(math.ceil(settings.ring_s * settings.fps * 1.5))),
+                               N_COLUMNS)
+        self._row = np.full(N_COLUMNS, np.nan)
+        self._feat = np.full(ff.N_FEATURES, np.nan)
+        self._feat_smooth = np.full(ff.N_FEATURES, np.nan)
+        self._sil = np.full(2, np.nan)
+        self._smoothed = np.empty(66)
+        self._stride_out = np.empty(N_STRIDE)
+        self._contacts: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
+        self._toe_offs: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
+        self._contact_times: deque = deque(maxlen=9)   # either foot, for live cadence
+        self._leg_len_sum = 0.0
+        self._leg_len_n = 0
+        self._trunk_len_px = math.nan
+        self._shrug_samples: list[float] = []
+        self._shrug_baseline = math.nan
+        self._t_first_stride_s = math.nan
+        self._stride_index = 0
+        self.events: list[GaitEvent] = []
+        self._reset_tracking()
+
+    # ---- public ------------------------------------------------------------------------
+    @property
+    def decision(self) -> ViewDecision | None:
+        return self.facing.decision
+
+    @property
+    def leg_len_px(self) -> float:
+        return self._leg_len_sum / self._leg_len_n if self._leg_len_n else math.nan
+
+    @property
+    def live_cadence_spm(self) -> float:
+        """60 / median interval of the last 8 steps (METRICS.md, live)."""
+        if len(self._contact_times) < 3:
+            return math.nan
+        return 60.0 / float(np.median(np.diff(np.array(self._contact_times))))
+
+    def update(self, pose: Pose) -> GaitUpdate:
+        if self.facing.decision is None:
+            self._pending.append(pose)
+            if not self.facing.push(pose):
+                return GaitUpdate()
+            return self._replay_pending()
+        if self.facing.push(pose):  # facing revised: a new start for the trackers
+            log.info("facing revised to %s at t=%.2f s", self.facing.decision.facing,
+                     pose.t_ns / 1e9)
+            self._reset_tracking()
+        return self._process(pose)
+
+    def finish(self) -> GaitUpdate:
+        """End of a finite stream: decide from what was seen if the window never filled."""
+        if self.facing.decision is None and self.facing.decide_now():
+            return self._replay_pending()
+        return GaitUpdate()
+
+    # ---- internals ---------------------------------------------------------------------
+    def _replay_pending(self) -> GaitUpdate:
+        out = GaitUpdate()
+        pending, self._pending = self._pending, []
+        for p in pending:
+            out.extend(self._process(p))
+        return out
+
+    def _reset_tracking(self) -> None:
+        self._filter_state = one_euro.new_state(66)
+        self._swap_state = leg_swap.new_state()
+        self._events = GaitEventDetector(self.settings.fps)
+        self._ring.clear()
+        for q in (*self._contacts, *self._toe_offs):
+            q.clear()
+        self._contact_times.clear()
+
+    def _measurable(self) -> bool:
+        d = self.facing.decision
+        return d is not None and d.view == "side" and d.sign != 0
+
+    def _process(self, pose: Pose) -> GaitUpdate:
+        if not self._measurable():
+            return GaitUpdate()
+        st = self.settings
+        d = self.facing.decision
+        s = float(d.sign)
+        t_s = pose.t_ns / 1e9
+        xy = pose.xy.astype(np.float64)
+        if pose.found:
+            gain = st.swap_min_gain_trunk * (self._trunk_len_px
+                                            if math.isfinite(self._trunk_len_px) else 100.0)
+            leg_swap.repair_leg_swap(xy, self._swap_state, leg_swap.LEFT_LEG,
+                                     leg_swap.RIGHT_LEG, st.swap_ratio, gain,
+                                     max(1, int(st.max_swapped_s * st.fps)))
+        # Two views of the same landmarks. Per-stride metrics are measured once the stride
+        # is over, from the unsmoothed (swap-repaired) points: any causal filter lags and
+        # would bias angles at contact and shrink the hips' bounce. The live per-frame
+        # readout uses the One Euro-smoothed points, where steadiness matters more.
+        feat = self._feat
+        ff.frame_features(xy, s, d.camera_left, feat)
+        self._sil[:] = np.nan
+        if pose.mask is not None and np.isfinite(feat[ff.F_TRUNK_LEN_PX]):
+            silhouette_proxies(pose.mask, st.mask_threshold, feat[ff.F_HIP_X], feat[ff.F_HIP_Y],
+                               feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s,
+                               xy[_ARM_POINTS], st.levels_per_band,
+                               st.core_half_depth_trunk, st.arm_half_width_trunk, self._sil)
+        row = self._row
+        row[:ff.N_FEATURES] = feat
+        row[COL_PELVIC_TILT] = self._sil[0]
+        row[COL_RIB_FLARE] = self._sil[1]
+        self._ring.push(t_s, row)
+        self._update_running_stats(feat, t_s)
+        events = self._events.step(t_s, xy, s)
+        one_euro.one_euro_step(xy.ravel(), t_s, self._filter_state, st.min_cutoff_hz,
+                               st.beta, st.d_cutoff_hz, st.max_gap_s, self._smoothed)
+        ff.frame_features(self._smoothed.reshape(33, 2), s, d.camera_left, self._feat_smooth)
+        out = GaitUpdate(frame=self._frame_metrics(pose, self._feat_smooth))
+        for t_ev, kind, foot in events:
+            ev = GaitEvent(kind=kind, foot=FOOT_NAMES[foot], t_ns=int(round(t_ev * 1e9)))
+            out.events.append(ev)
+            self.events.append(ev)
+            if kind == "toe_off":
+                self._toe_offs[foot].append(t_ev)
+                continue
+            self._contacts[foot].append(t_ev)
+            self._contact_times.append(t_ev)
+            stride = self._close_stride(foot, t_ev)
+            if stride is not None:
+                out.strides.append(stride)
+        return out
+
+    def _update_running_stats(self, feat: np.ndarray, t_s: float) -> None:
+        for side in (0, 1):
+            v = feat[ff.F_LEG_LEN_PX + side]
+            if math.isfinite(v):
+                self._leg_len_sum += v
+                self._leg_len_n += 1
+                self.scale.observe_leg_length(v)
+        tl = feat[ff.F_TRUNK_LEN_PX]
+        if math.isfinite(tl):
+            self._trunk_len_px = tl if not math.isfinite(self._trunk_len_px) else \
+                0.95 * self._trunk_len_px + 0.05 * tl
+        # Shrug baseline: ear height over the shoulder in the first seconds of running.
+        if math.isfinite(self._t_first_stride_s) and not math.isfinite(self._shrug_baseline):
+            v = feat[ff.F_EAR_ABOVE_SHOULDER_PCT]
+            if math.isfinite(v):
+                self._shrug_samples.append(v)
+            if t_s - self._t_first_stride_s >= self.settings.shrug_baseline_s \
+                    and self._shrug_samples:
+                self._shrug_baseline = float(np.median(self._shrug_samples))
+
+    def _frame_metrics(self, pose: Pose, feat: np.ndarray) -> FrameMetrics:
+        values = {
+            "trunk_lean_deg": float(feat[ff.F_TRUNK_LEAN_DEG]),
+            "head_forward_pct": float(feat[ff.F_HEAD_FORWARD_PCT]),
+            "pelvic_tilt_deg": float(self._sil[0]),
+            "rib_flare_deg": float(self._sil[1]),
+        }
+        reasons = {}
+        if pose.mask is None:
+            reasons["pelvic_tilt_deg"] = reasons["rib_flare_deg"] = "no segmentation mask"
+        if not pose.found:
+            reasons = {k: "no person in the frame" for k in values}
+        return FrameMetrics(t_ns=pose.t_ns, seq=pose.seq, values=values, reasons=reasons)
+
+    def _close_stride(self, foot: int, c2: float) -> StrideMetrics | None:
+        st = self.settings
+        other = 1 - foot
+        earlier = [c for c in self._contacts[foot] if c < c2]
+        if not earlier:
+            return None
+        c0 = earlier[-1]
+        if not 0 < c2 - c0 <= st.max_stride_s:
+            return None
+        toe = [o for o in self._toe_offs[foot] if c0 < o < c2]
+        mids = [c for c in self._contacts[other] if c0 < c < c2]
+        if not toe or len(mids) != 1:
+            return None
+        c1 = mids[0]
+        other_to = [o for o in self._toe_offs[other] if o > c1]
+        if not other_to:  # walking: the other foot is still down; use its last full stance
+            prev = [c for c in self._contacts[other] if c < c1]
+            done = [o for o in self._toe_offs[other] if prev and prev[-1] < o < c1]
+            other_stance = done[-1] - prev[-1] if done else math.nan
+            other_to_t = c1 + other_stance
+        else:
+            other_to_t = other_to[0]
+        t, V = self._ring.window(c0, c2, pad_frames=2)
+        if len(t) < 3:
+            return None
+        if not math.isfinite(self._t_first_stride_s):
+            self._t_first_stride_s = c0
+        self.scale.observe_stance(t, V, foot, c0, toe[0])
+        stride_metrics(t, V, foot, c0, toe[0], c1, c2, other_to_t, self.leg_len_px,
+                       self.scale.px_per_cm, self._shrug_baseline, 0.0, self._stride_out)
+        values = {name: float(v) for name, v in zip(STRIDE_METRIC_NAMES, self._stride_out)}
+        reasons = {}
+        if not math.isfinite(self._shrug_baseline):
+            reasons["shoulder_shrug_pct"] = "baseline not set yet (first seconds of running)"
+        for name in ("pelvic_tilt_deg", "rib_flare_deg"):
+            if math.isnan(values[name]):
+                reasons[name] = "no segmentation mask or no trunk edge found"
+        for name, v in values.items():
+            if math.isnan(v) and name not in reasons:
+                reasons[name] = "landmarks missing around the gait event"
+        self._stride_index += 1
+        return StrideMetrics(t_ns=int(round(c2 * 1e9)), foot=FOOT_NAMES[foot],
+                             index=self._stride_index - 1, values=values, reasons=reasons)
+

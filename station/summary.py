@@ -1,0 +1,124 @@
+"""Session summary of `analyze`: strides, cadence, per-metric distributions, events, cues.
+
+Key names follow DESIGN.md's CLI contract; metric names follow METRICS.md. NaN never
+reaches JSON: an unmeasurable value is null, and `reasons` says why.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from kernels.stride_metrics import STRIDE_METRIC_NAMES
+from station.contracts import Cue, GaitEvent, StrideMetrics
+
+UNITS = {
+    "cadence_spm": "spm", "trunk_lean_deg": "deg", "body_lean_deg": "deg",
+    "waist_bend_deg": "deg", "pelvic_tilt_deg": "deg", "rib_flare_deg": "deg",
+    "overstride_pct": "%", "shank_angle_ic_deg": "deg", "foot_strike_angle_deg": "deg",
+    "ground_contact_ms": "ms", "flight_ms": "ms", "duty_factor_pct": "%",
+    "vertical_oscillation_cm": "cm", "hip_extension_deg": "deg",
+    "knee_flexion_ic_deg": "deg", "knee_flexion_peak_deg": "deg", "head_forward_pct": "%",
+    "shoulder_shrug_pct": "%", "step_time_asym_pct": "%", "contact_asym_pct": "%",
+}
+#: Proxies: estimates from a 2D side view (METRICS.md), marked "est." wherever shown.
+ESTIMATES = frozenset({"pelvic_tilt_deg", "rib_flare_deg"})
+#: Duty factor above this means a foot is down more than half the stride: walking.
+WALKING_DUTY_PCT = 50.0
+
+
+def finite_or_none(v: float) -> float | None:
+    return None if v is None or not math.isfinite(v) else round(float(v), 3)
+
+
+def session_cadence_spm(contacts_s: Sequence[float]) -> float:
+    """60 / median interval between consecutive initial contacts (either foot)."""
+    c = np.sort(np.asarray(contacts_s, float))
+    if len(c) < 3:
+        return math.nan
+    return 60.0 / float(np.median(np.diff(c)))
+
+
+def hip_cadence_spm(t_s: np.ndarray, hip_y: np.ndarray, lo_spm: float = 60.0,
+                    hi_spm: float = 240.0) -> float:
+    """Cadence from the dominant frequency of the hips' up-down motion (one bob per step)."""
+    ok = np.isfinite(hip_y)
+    if ok.sum() < 32:
+        return math.nan
+    t, y = t_s[ok], hip_y[ok]
+    fs = 120.0
+    grid = np.arange(t[0], t[-1], 1.0 / fs)
+    if len(grid) < 64:
+        return math.nan
+    yy = np.interp(grid, t, y)
+    yy = (yy - np.polyval(np.polyfit(grid, yy, 1), grid)) * np.hanning(len(grid))
+    n = 1 << int(math.ceil(math.log2(len(grid) * 8)))   # zero-padded for a fine grid
+    spec = np.abs(np.fft.rfft(yy, n))
+    freq_spm = np.fft.rfftfreq(n, 1.0 / fs) * 60.0
+    band = (freq_spm >= lo_spm) & (freq_spm <= hi_spm)
+    if not band.any() or spec[band].max() <= 0:
+        return math.nan
+    return float(freq_spm[band][np.argmax(spec[band])])
+
+
+def metric_table(strides: Sequence[StrideMetrics], cadence_spm: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in STRIDE_METRIC_NAMES:
+        v = np.array([s.values.get(name, math.nan) for s in strides], float)
+        v = v[np.isfinite(v)]
+        entry: dict[str, Any] = {"median": None, "p10": None, "p90": None,
+                                 "unit": UNITS[name], "n": int(v.size)}
+        if v.size:
+            entry.update(median=finite_or_none(float(np.median(v))),
+                         p10=finite_or_none(float(np.percentile(v, 10))),
+                         p90=finite_or_none(float(np.percentile(v, 90))))
+        if name == "cadence_spm" and math.isfinite(cadence_spm):
+            entry["median"] = finite_or_none(cadence_spm)
+        if name in ESTIMATES:
+            entry["estimate"] = True
+        if not v.size:
+            reasons = {s.reasons.get(name) for s in strides} - {None}
+            entry["reason"] = "; ".join(sorted(reasons)) if reasons else "no strides"
+        out[name] = entry
+    return out
+
+
+def activity(strides: Sequence[StrideMetrics]) -> str:
+    if not strides:
+        return "none"
+    duty = np.array([s.values.get("duty_factor_pct", math.nan) for s in strides], float)
+    duty = duty[np.isfinite(duty)]
+    if not duty.size:
+        return "unknown"
+    return "walking" if float(np.median(duty)) >= WALKING_DUTY_PCT else "running"
+
+
+def events_json(events: Sequence[GaitEvent]) -> list[dict[str, Any]]:
+    return [{"t_s": round(e.t_ns / 1e9, 4), "kind": e.kind, "foot": e.foot} for e in events]
+
+
+def cues_json(cues: Sequence[Cue]) -> list[dict[str, Any]]:
+    return [{"t_s": round(c.t_ns / 1e9, 3), "id": c.id, "message": c.message} for c in cues]
+
+
+def write_strides_csv(path: Path, strides: Sequence[StrideMetrics]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["index", "foot", "t_s", *STRIDE_METRIC_NAMES])
+        for s in strides:
+            w.writerow([s.index, s.foot, f"{s.t_ns / 1e9:.4f}",
+                        *("" if not math.isfinite(s.values.get(n, math.nan))
+                          else f"{s.values[n]:.3f}" for n in STRIDE_METRIC_NAMES)])
+
+
+def write_events_csv(path: Path, events: Sequence[GaitEvent]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["t_s", "kind", "foot"])
+        for e in events:
+            w.writerow([f"{e.t_ns / 1e9:.4f}", e.kind, e.foot])
