@@ -64,6 +64,9 @@ class CueBanner:
         cap = self.fonts.cap_px(size)
         gap = round(0.45 * cap)
         block_h = len(lines) * cap + (len(lines) - 1) * gap
+        if len(lines) > 1:
+            # Two lines fill the banner: count the last line's descenders so they stay in.
+            block_h += -font.get_descent()
         cap_top = (self.rect.height - block_h) // 2
         for line in lines:
             text = self.fonts.render(line, size, theme.CUE_TEXT)

@@ -56,7 +56,7 @@ class Layout:
     def for_size(width_px: int, height_px: int) -> "Layout":
         u = height_px / 100.0
         pad = round(1.2 * u)
-        banner_h = round(19 * u)
+        banner_h = round(20 * u)
         status_h = round(5 * u)
         body_top = banner_h + pad
         body_h = height_px - status_h - body_top - pad
