@@ -38,22 +38,23 @@ PR_TOL_Y_FRAC = 1           # on-belt height tolerance, fraction of leg length
 PR_TOL_U_FRAC = 2           # off-the-stance-line tolerance (anchor u), fraction of leg length
 PR_LIFT_FRAC = 3            # the foot must rise this much (x leg) between stances
 PR_MIN_SPEED_LPS = 4        # slowest belt that counts, leg lengths per second
-PR_SPARE = 5                # (unused)
+PR_PRE_S = 5                # path before a stance used to time its contact, s
 PR_CONFIRM_FRAMES = 6       # stance frames that confirm a contact
 PR_BOOT_FRAMES = 7          # frames of a bootstrap window
 PR_MAX_GAP_S = 8            # NaN gap that resets a foot
 PR_LEARN_N = 9              # belt level/speed: running mean over this many stances
 PR_RELEARN_S = 10           # no stance for this long: a bootstrap may replace the belt model
-PR_TOE_OFF_LEAD = 11        # toe-off extrapolation correction, fraction of a frame
-PR_CONTACT_LEAD = 12        # contact extrapolation correction, fraction of a frame
-N_PARAMS = 13
+PR_TOE_OFF_LEAD_S = 11      # subtracted from fitted toe-off times, s
+PR_CONTACT_LAG_S = 12       # added to fitted contact times, s
+PR_QUAD = 13                # 1: the approach before contact is fitted as a parabola
+N_PARAMS = 14
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
-                 lift_frac: float = 0.1, min_speed_lps: float = 0.9,
+                 lift_frac: float = 0.1, min_speed_lps: float = 0.9, pre_s: float = 0.07, quad: bool = False,
                  confirm_s: float = 0.05, boot_s: float = 0.08, max_gap_s: float = 0.15,
-                 learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead: float = 0.0,
-                 contact_lead: float = 0.0) -> np.ndarray:
+                 learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
+                 contact_lag_s: float = 0.016) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -63,13 +64,17 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     lift_frac      a foot must have risen this x leg length above the belt since its last
                    stance before a new contact counts (standing still gives no events)
     min_speed_lps  belt slower than this (leg lengths / s) is "not moving": no events
+    pre_s          how much of the path before a contact (after a toe-off) its timing fits
+    quad           fit the approach before a contact as a parabola (else a line)
     confirm_s      stance time that confirms a contact (>= 2 frames): the event delay
     boot_s         length of the window that first finds the belt (>= 3 frames)
     max_gap_s      a foot unseen longer than this is reset (no event across the gap)
     learn_n        belt level and speed are running means over this many stances
     relearn_s      after this long with no stance a new bootstrap replaces the belt model
-    toe_off_lead   subtract this fraction of a frame from extrapolated toe-off times
-    contact_lead   subtract this fraction of a frame from extrapolated contact times
+    toe_off_lead_s the toe leaves the belt slowly (it accelerates upward), so the line
+                   fitted to its rising height meets the belt late: subtract this
+    contact_lag_s  the foot's lag behind the belt shrinks as it lands (the approach is
+                   concave), so the line fitted to it meets the stance early: add this
     """
     p = np.empty(N_PARAMS)
     p[PR_DT_S] = 1.0 / fps
@@ -77,14 +82,15 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_TOL_U_FRAC] = tol_u_frac
     p[PR_LIFT_FRAC] = lift_frac
     p[PR_MIN_SPEED_LPS] = min_speed_lps
-    p[PR_SPARE] = 0.0
+    p[PR_PRE_S] = pre_s
+    p[PR_QUAD] = 1.0 if quad else 0.0
     p[PR_CONFIRM_FRAMES] = max(2, round(confirm_s * fps))
     p[PR_BOOT_FRAMES] = max(3, round(boot_s * fps))
     p[PR_MAX_GAP_S] = max_gap_s
     p[PR_LEARN_N] = learn_n
     p[PR_RELEARN_S] = relearn_s
-    p[PR_TOE_OFF_LEAD] = toe_off_lead
-    p[PR_CONTACT_LEAD] = contact_lead
+    p[PR_TOE_OFF_LEAD_S] = toe_off_lead_s
+    p[PR_CONTACT_LAG_S] = contact_lag_s
     return p
 
 
@@ -169,6 +175,25 @@ def _add_on(st, b, p, t, x, y, v):
 
 
 @jit
+def _stance_line(st, b, p, t, v):
+    """Where point p should be at t if still on the belt: its own stance line once it has
+    3 frames (slope kept within 30% of the belt speed), else its anchor at belt speed.
+    NaN-free: a point with no stance frames yet is predicted at x itself (inf tolerance)."""
+    q = b + S_FIT + 5 * p
+    n = st[q]
+    if n <= 0.0:
+        return math.nan
+    tau = t - st[b + S_T0]
+    if n >= 3.0:
+        den = n * st[q + 3] - st[q + 1] * st[q + 1]
+        if den > 0.0:
+            slope = (n * st[q + 4] - st[q + 1] * st[q + 2]) / den
+            slope = min(max(slope, -1.3 * v), -0.7 * v)
+            return (st[q + 2] - slope * st[q + 1]) / n + slope * tau
+    return st[b + S_ANCHOR + 3 * p] / st[b + S_ANCHOR + 3 * p + 1] - v * t
+
+
+@jit
 def _learn(st, b, learn_n, t):
     """Fold the finished stance into the belt level and speed."""
     n_y = 0.0
@@ -233,10 +258,14 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn):
     if not v >= min_v:
         return math.nan, math.nan
     known_y = st[b + S_BELT_Y]
-    if not math.isnan(known_y) and s_y / n <= known_y + tol_y:
-        # A belt is known and this window is not below it: only a stale model (no
-        # stance for relearn_s) is replaced, and only by a window at a belt-like speed.
-        if not relearn:
+    known_v = st[b + S_BELT_V]
+    if not math.isnan(known_y):
+        # A known belt model is replaced by a window below its level, one clearly faster
+        # at its level (the model came from a foot drifting back before it landed), or
+        # any after relearn_s without a stance.
+        lower = s_y / n > known_y + tol_y
+        faster = v > 1.25 * known_v and s_y / n > known_y - tol_y
+        if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):
         r = _row(st, b, k)
@@ -247,46 +276,130 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn):
 
 
 @jit
-def _contact_time(st, b, p, k_first, anchor, tol_y, tol_u, dt):
-    """Estimated contact instant of point p whose stance (anchor u) was confirmed starting
-    `k_first` rows back: walk back while the point stays near the stance, then extrapolate
-    its distance from the stance (u, height) to zero."""
-    belt_y = st[b + S_BELT_Y]
+def _solve3(m00, m01, m02, m11, m12, m22, r0, r1, r2):
+    """Solve the symmetric 3x3 system; NaNs when singular."""
+    c00 = m11 * m22 - m12 * m12
+    c01 = m02 * m12 - m01 * m22
+    c02 = m01 * m12 - m02 * m11
+    det = m00 * c00 + m01 * c01 + m02 * c02
+    if not abs(det) > 1e-12:
+        return math.nan, math.nan, math.nan
+    c11 = m00 * m22 - m02 * m02
+    c12 = m01 * m02 - m00 * m12
+    c22 = m00 * m11 - m01 * m01
+    return ((c00 * r0 + c01 * r1 + c02 * r2) / det, (c01 * r0 + c11 * r1 + c12 * r2) / det,
+            (c02 * r0 + c12 * r1 + c22 * r2) / det)
+
+
+@jit
+def _hinge_time(ts, zs, m, lo, hi, rising, quad, dt):
+    """Least-squares hinge: z = a + c1*g + c2*g^2 with g = max(0, t_h - t) (rising=False: the
+    path joins a constant at t_h) or g = max(0, t - t_h) (rising=True: it leaves one); c2 = 0
+    unless `quad`. t_h is scanned over [lo, hi] in dt/8 steps; the best one is returned."""
+    best = math.inf
+    best_t = math.nan
+    steps = int((hi - lo) / (dt / 8.0)) + 1
+    for step in range(steps + 1):
+        th = min(lo + step * (dt / 8.0), hi)
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        s4 = 0.0
+        z0 = 0.0
+        z1 = 0.0
+        z2 = 0.0
+        for j in range(m):
+            g = max(0.0, ts[j] - th) if rising else max(0.0, th - ts[j])
+            s0 += 1.0
+            s1 += g
+            s2 += g * g
+            s3 += g * g * g
+            s4 += g * g * g * g
+            z0 += zs[j]
+            z1 += g * zs[j]
+            z2 += g * g * zs[j]
+        if quad:
+            a, c1, c2 = _solve3(s0, s1, s2, s2, s3, s4, z0, z1, z2)
+            if math.isnan(a) or c1 < 0.0:
+                continue
+        else:
+            den = s0 * s2 - s1 * s1
+            if not den > 1e-12:
+                continue
+            c1 = (s0 * z1 - s1 * z0) / den
+            if c1 < 0.0:
+                continue
+            a = (z0 - c1 * s1) / s0
+            c2 = 0.0
+        sse = 0.0
+        for j in range(m):
+            g = max(0.0, ts[j] - th) if rising else max(0.0, th - ts[j])
+            e = zs[j] - a - c1 * g - c2 * g * g
+            sse += e * e
+        if sse < best - 1e-9:
+            best = sse
+            best_t = th
+    return best_t
+
+
+@jit
+def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
+    """Contact instant of point p whose stance (anchor u) was confirmed from `k_first` rows
+    back: the hinge where the point's lag behind its stance line (anchor - u; the foot moves
+    backward slower than the belt before it lands) reaches zero, fitted over the stance
+    frames and the frames up to `pre_s` before them."""
     v = st[b + S_BELT_V]
-    k = k_first
     cnt = int(st[b + S_COUNT])
-    while k + 1 < cnt:
-        r = _row(st, b, k + 1)
+    ts = np.empty(RING)
+    zs = np.empty(RING)
+    t_first = st[_row(st, b, k_first)]
+    m = 0
+    n_pre = 0
+    for k in range(cnt - 1, -1, -1):
+        r = _row(st, b, k)
         x = st[r + 1 + 2 * p]
+        if math.isnan(x) or st[r] < t_first - pre_s - 1e-9:
+            continue
+        z = anchor - (x + v * st[r])
+        if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
+            m = 0                       # far off the line: the fit starts after it
+            n_pre = 0
+            continue
+        ts[m] = st[r]
+        zs[m] = z
+        m += 1
+        if k > k_first:
+            n_pre += 1
+    if n_pre < (3 if quad else 2):
+        return t_first - 0.5 * dt
+    th = _hinge_time(ts, zs, m, ts[n_pre - 1], t_first, False, quad, dt)
+    return t_first - 0.5 * dt if math.isnan(th) else th
+
+
+@jit
+def _toe_off_time(st, b, p, n_on_max, n_off, belt_y, dt):
+    """Toe-off instant of point p, off the belt for the newest `n_off` rows: the hinge where
+    its height above the belt starts to rise, fitted over those rows and up to `n_on_max`
+    stance rows before them."""
+    cnt = int(st[b + S_COUNT])
+    ts = np.empty(RING)
+    zs = np.empty(RING)
+    m = 0
+    for k in range(min(cnt - 1, n_off + n_on_max - 1), -1, -1):
+        r = _row(st, b, k)
         y = st[r + 2 + 2 * p]
-        if math.isnan(x) or math.isnan(y):
-            break
-        du = max(anchor - (x + v * st[r]), 0.0) / tol_u
-        dh = max(belt_y - y, 0.0) / tol_y
-        if du * du + dh * dh > 1.0:
-            break
-        k += 1
-    t_on = st[_row(st, b, k)]
-    if k + 1 >= cnt:
-        return t_on - 0.5 * dt
-    r1 = _row(st, b, k + 1)
-    t1 = st[r1]
-    x1 = st[r1 + 1 + 2 * p]
-    y1 = st[r1 + 2 + 2 * p]
-    if math.isnan(x1):
-        return t_on - 0.5 * dt
-    e1 = math.hypot(max(anchor - (x1 + v * t1), 0.0), max(belt_y - y1, 0.0))
-    if k + 2 < cnt:
-        r2 = _row(st, b, k + 2)
-        t2 = st[r2]
-        x2 = st[r2 + 1 + 2 * p]
-        y2 = st[r2 + 2 + 2 * p]
-        if not math.isnan(x2) and not math.isnan(y2):
-            e2 = math.hypot(max(anchor - (x2 + v * t2), 0.0), max(belt_y - y2, 0.0))
-            rate = (e2 - e1) / (t1 - t2)
-            if rate > 0.0:
-                return min(max(t1 + e1 / rate, t1), t_on)
-    return t1 + 0.5 * (t_on - t1)
+        if math.isnan(y):
+            continue
+        ts[m] = st[r]
+        zs[m] = belt_y - y
+        m += 1
+    t_new = st[_row(st, b, 0)]
+    if m < 3:
+        return t_new - (n_off - 0.5) * dt
+    lo = max(ts[0], t_new - (n_off + 1) * dt)
+    th = _hinge_time(ts, zs, m, lo, t_new, True, False, dt)
+    return t_new - (n_off - 0.5) * dt if math.isnan(th) else th
 
 
 @jit
@@ -353,9 +466,10 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
 
     # Bootstrap the belt model from a belt-like window; a window below the known belt
     # level, or any after relearn_s without a stance, replaces it.
-    if phase == 0.0 and st[b + S_LIFTED] == 1.0:
+    if st[b + S_LIFTED] == 1.0 or not math.isnan(belt_y):
         nb = int(params[PR_BOOT_FRAMES])
-        relearn = t - st[b + S_T_MODEL] > params[PR_RELEARN_S]
+        relearn = phase == 0.0 and st[b + S_LIFTED] == 1.0 and \
+            t - st[b + S_T_MODEL] > params[PR_RELEARN_S]
         for p in range(_PT):
             by, bv = _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn)
             if not math.isnan(by):
@@ -363,7 +477,8 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                 st[b + S_BELT_V] = bv
                 st[b + S_N_LEARN] = 1.0
                 st[b + S_T_MODEL] = t
-                st[b + S_PHASE] = 2.0     # in a stance whose start we did not see
+                if phase != 1.0:
+                    st[b + S_PHASE] = 2.0     # in a stance whose start we did not see
                 st[b + S_LIFTED] = 0.0
                 _start_stance(st, b, t)
                 _add_on(st, b, p, t, hx if p == 0 else tx, hy if p == 0 else ty, bv)
@@ -398,7 +513,8 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                 u_hi = max(u_hi, u)
             if not ok or u_hi - u_lo > tol_u:
                 continue
-            tc = _contact_time(st, b, p, kc - 1, s_u / kc, tol_y, tol_u, dt)
+            tc = _contact_time(st, b, p, kc - 1, s_u / kc, tol_u, params[PR_PRE_S],
+                                params[PR_QUAD] > 0.0, dt)
             if tc < best_t:
                 best_t = tc
                 best_p = p
@@ -418,7 +534,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
         st[b + S_LIFTED] = 0.0
         if st[b + S_LAST_KIND] != CONTACT:
             st[b + S_LAST_KIND] = CONTACT
-            n_out = _emit(out, n_out, best_t - params[PR_CONTACT_LEAD] * dt, CONTACT, f)
+            n_out = _emit(out, n_out, best_t + params[PR_CONTACT_LAG_S], CONTACT, f)
         return n_out
 
     # In stance: which points are still on the belt?
@@ -428,9 +544,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
         y = hy if p == 0 else ty
         if math.isnan(x) or math.isnan(y) or abs(y - belt_y) > tol_y:
             continue
-        cnt = st[b + S_ANCHOR + 3 * p + 1]
-        u = x + v * t
-        if cnt > 0.0 and abs(u - st[b + S_ANCHOR + 3 * p] / cnt) > tol_u:
+        if abs(x - _stance_line(st, b, p, t, v)) > tol_u:
             continue
         _add_on(st, b, p, t, x, y, v)
         any_on = True
@@ -441,23 +555,13 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if not (seen_h or seen_t):
         return n_out
     st[b + S_OFF_RUN] += 1.0
-    if st[b + S_OFF_RUN] < 2.0:
+    n_off = params[PR_CONFIRM_FRAMES]
+    if st[b + S_OFF_RUN] < n_off:
         return n_out
-    # Off the belt for two frames: toe-off. Extrapolate the last-on point's height back.
+    # Off the belt for n_off frames: toe-off of the point that was on the belt last.
     p = int(st[b + S_LAST_ON])
-    r0 = _row(st, b, 0)
-    r1 = _row(st, b, 1)
-    h0 = belt_y - st[r0 + 2 + 2 * p]
-    h1 = belt_y - st[r1 + 2 + 2 * p]
-    t0 = st[r0]
-    t1 = st[r1]
-    t_off = t1 - 0.5 * dt
-    if not (math.isnan(h0) or math.isnan(h1)) and h0 > h1 and h1 > 0.0:
-        t_off = t1 - h1 * (t0 - t1) / (h0 - h1)
-        t_off = max(t_off, t1 - dt)
-    elif not math.isnan(h1) and h1 <= 0.0:
-        t_off = t1
-    t_off -= params[PR_TOE_OFF_LEAD] * dt
+    t_off = _toe_off_time(st, b, p, 3, int(n_off), belt_y, dt)
+    t_off -= params[PR_TOE_OFF_LEAD_S]
     _learn(st, b, params[PR_LEARN_N], t)
     if phase == 1.0 and st[b + S_LAST_KIND] == CONTACT:
         st[b + S_LAST_KIND] = TOE_OFF
