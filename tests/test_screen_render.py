@@ -447,3 +447,15 @@ def test_poll_keys_maps_quit_and_toggle(screen_720):
 def test_open_rejects_an_unknown_mode():
     with pytest.raises(ValueError, match="mode"):
         Screen().open("kiosk", (640, 360))
+
+
+def test_open_screen_follows_the_display_config():
+    from display import open_screen
+    from station.config import DisplayConfig
+    scr = open_screen(DisplayConfig(fullscreen=True, width_px=960, height_px=540), headless=True)
+    try:
+        assert scr.mode == "headless" and scr.size_px == (960, 540)
+        scr.draw(running_state(cue=CueOnScreen("head_up", "Head up, eyes ahead", 0)))
+        assert scr.regions["cue_text"]
+    finally:
+        scr.close()
