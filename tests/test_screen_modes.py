@@ -2,7 +2,6 @@
 message; screenshots to PNG, keys to actions, opening from the config."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 import pygame
