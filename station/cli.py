@@ -15,9 +15,12 @@ from station.errors import BadInput
 
 # Subcommand modules, in the order `station --help` lists them.
 COMMAND_MODULES = (
+    "station.commands.demo",
+    "station.commands.run",
     "station.commands.analyze",
     "station.commands.synth",
     "station.commands.bench",
+    "station.commands.doctor",
 )
 
 
