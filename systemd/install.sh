@@ -46,6 +46,7 @@ APT_PACKAGES=(
     python3-picamera2   # picamera2 + libcamera bindings: only from apt, never from pip
     python3-venv
     python3-pip
+    python3-lgpio       # gpiozero's pin library on a Pi 5 (GPIOZERO_PIN_FACTORY=lgpio)
     libsdl2-2.0-0       # SDL runtime; pygame-ce's bundled SDL also loads the three below
     libdrm2             # kmsdrm: mode setting
     libgbm1             # kmsdrm: buffers

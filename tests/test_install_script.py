@@ -78,7 +78,7 @@ def test_dry_run_on_a_fresh_system_prints_every_action_and_does_none(tmp_path):
     expected = [
         "would run: apt-get update",
         "would run: apt-get install -y --no-install-recommends python3-picamera2 python3-venv "
-        "python3-pip libsdl2-2.0-0 libdrm2 libgbm1 libegl1 libgles2 fonts-dejavu-core",
+        "python3-pip python3-lgpio libsdl2-2.0-0 libdrm2 libgbm1 libegl1 libgles2 fonts-dejavu-core",
         "would run: useradd --system --user-group --home-dir /var/lib/treadmill-station",
         *[f"would run: usermod --append --groups {g} station"
           for g in ("video", "gpio", "render", "input")],
