@@ -176,21 +176,21 @@ def _add_on(st, b, p, t, x, y, v):
 
 @jit
 def _stance_line(st, b, p, t, v):
-    """Where point p should be at t if still on the belt: its own stance line once it has
-    3 frames (slope kept within 30% of the belt speed), else its anchor at belt speed.
-    NaN-free: a point with no stance frames yet is predicted at x itself (inf tolerance)."""
+    """Where point p should be at t if still on the belt: its stance anchor moved back at
+    the learned belt speed, or after 3 stance frames its own stance line (slope within 30%
+    of the belt speed). NaN before its first stance frame: anything goes."""
+    cnt = st[b + S_ANCHOR + 3 * p + 1]
+    if cnt <= 0.0:
+        return math.nan
     q = b + S_FIT + 5 * p
     n = st[q]
-    if n <= 0.0:
-        return math.nan
-    tau = t - st[b + S_T0]
-    if n >= 3.0:
+    if n >= 3.0:                        # its own stance line, slope kept near the belt's
         den = n * st[q + 3] - st[q + 1] * st[q + 1]
         if den > 0.0:
             slope = (n * st[q + 4] - st[q + 1] * st[q + 2]) / den
             slope = min(max(slope, -1.3 * v), -0.7 * v)
-            return (st[q + 2] - slope * st[q + 1]) / n + slope * tau
-    return st[b + S_ANCHOR + 3 * p] / st[b + S_ANCHOR + 3 * p + 1] - v * t
+            return (st[q + 2] - slope * st[q + 1]) / n + slope * (t - st[b + S_T0])
+    return st[b + S_ANCHOR + 3 * p] / cnt - v * t
 
 
 @jit
@@ -542,7 +542,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     for p in range(_PT):
         x = hx if p == 0 else tx
         y = hy if p == 0 else ty
-        if math.isnan(x) or math.isnan(y) or abs(y - belt_y) > tol_y:
+        if math.isnan(x) or math.isnan(y) or belt_y - y > tol_y:  # below the belt: still on
             continue
         if abs(x - _stance_line(st, b, p, t, v)) > tol_u:
             continue
@@ -552,8 +552,9 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if any_on:
         st[b + S_OFF_RUN] = 0.0
         return n_out
-    if not (seen_h or seen_t):
-        return n_out
+    last_on = int(st[b + S_LAST_ON])
+    if (last_on == 0 and not seen_h) or (last_on == 1 and not seen_t):
+        return n_out                    # the point that holds the stance is unseen
     st[b + S_OFF_RUN] += 1.0
     n_off = params[PR_CONFIRM_FRAMES]
     if st[b + S_OFF_RUN] < n_off:
