@@ -1,9 +1,12 @@
 """A one-line progress bar on stderr, shown only when stderr is a terminal."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
+
+from station.native_stderr import original_stderr_fd
 
 
 class ProgressBar:
@@ -12,7 +15,11 @@ class ProgressBar:
         self.label = label
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        if stream is None:
+            # fd 2 may be the native-noise filter's pipe; the terminal is behind it.
+            self.enabled = os.isatty(original_stderr_fd())
+        else:
+            self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self._start = time.monotonic()
         self._last = 0.0
         self._min_interval_s = min_interval_s

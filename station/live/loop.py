@@ -134,7 +134,7 @@ class LiveLoop:
             self._errors.append(f"processing failed: {e}")
             self.stop("processing failed")
         finally:
-            for change in self.processor.end(self._last_t_ns):
+            for change in self.processor.end(self._last_t_ns, self._end_reason):
                 self.hooks.on_session(change, self._rel_s(change.t_ns))
             self._processing_done.set()
             self._states.close()

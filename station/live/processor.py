@@ -115,8 +115,8 @@ class Processor:
         times.t_metrics_ns = self.clock_ns()
         return out
 
-    def end(self, t_ns: int) -> list[SessionChange]:
-        change = self.session.end(t_ns)
+    def end(self, t_ns: int, reason: str = "source ended") -> list[SessionChange]:
+        change = self.session.end(t_ns, reason)
         return [change] if change is not None else []
 
     def button(self, t_ns: int) -> SessionChange:

@@ -11,7 +11,7 @@ from station.contracts import Frame, Pose
 from station.errors import BadInput
 from station.pose.base import DEFAULT_MIN_VISIBILITY, PoseEstimator
 from station.pose.landmarks import pose_from_normalized
-from station.native_stderr import native_stderr_silenced
+from station.native_stderr import filter_acquire, filter_release, native_stderr_silenced
 
 with native_stderr_silenced():
     import mediapipe as mp
@@ -54,6 +54,7 @@ class SolutionsPoseEstimator(PoseEstimator):
         self.segmentation = segmentation
         self.min_visibility = min_visibility
         self._started = False
+        filter_acquire()  # mediapipe prints banners on fd 2 for as long as it runs
         with native_stderr_silenced():
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,
@@ -83,6 +84,6 @@ class SolutionsPoseEstimator(PoseEstimator):
 
     def close(self) -> None:
         if self._pose is not None:
-            with native_stderr_silenced():  # the graph's teardown prints banners too
-                self._pose.close()
+            self._pose.close()
             self._pose = None
+            filter_release()

@@ -15,7 +15,7 @@ from station.contracts import Frame, Pose
 from station.errors import BadInput
 from station.pose.base import DEFAULT_MIN_VISIBILITY, PoseEstimator
 from station.pose.landmarks import pose_from_normalized
-from station.native_stderr import native_stderr_silenced
+from station.native_stderr import filter_acquire, filter_release, native_stderr_silenced
 
 with native_stderr_silenced():
     import mediapipe as mp
@@ -59,10 +59,12 @@ class TaskPoseEstimator(PoseEstimator):
             min_tracking_confidence=min_tracking_confidence,
             output_segmentation_masks=segmentation,
         )
+        filter_acquire()  # mediapipe prints banners on fd 2 for as long as it runs
         try:
             with native_stderr_silenced():
                 self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as e:
+            filter_release()
             raise BadInput(f"--pose-task {path}: mediapipe cannot load it "
                            f"({str(e).splitlines()[0]})") from None
 
@@ -88,6 +90,6 @@ class TaskPoseEstimator(PoseEstimator):
 
     def close(self) -> None:
         if self._landmarker is not None:
-            with native_stderr_silenced():  # the graph's teardown prints banners too
-                self._landmarker.close()
+            self._landmarker.close()
             self._landmarker = None
+            filter_release()
