@@ -1,4 +1,4 @@
-"""Reopening a live camera that failed: back-off schedule, status text, and how the loop hears of it.
+"""Reopening a live camera that failed: back-off, status text, and how the loop hears of it.
 
 A camera on a gym treadmill loses frames for mundane reasons: a ribbon cable disturbed by the
 belt's vibration, a USB webcam unplugged, a libcamera "dequeue timer expired". The station

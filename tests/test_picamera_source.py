@@ -283,6 +283,8 @@ def test_close_from_another_thread_wakes_a_read_waiting_in_back_off():
     results = []
     reader = threading.Thread(target=lambda: results.append(src.read()))
     reader.start()
+    reader.join(timeout=0.2)  # let it reach the back-off wait (it would sleep up to 10 s)
+    assert reader.is_alive()
     src.close()
     reader.join(timeout=5.0)
     assert not reader.is_alive() and results == [None]

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     model = board_model()
     on_pi = "Raspberry Pi" in (model or "")
-    print(f"station doctor on {platform.node()}: {model or 'not a Raspberry Pi (no device-tree model)'}")
+    board = model or "not a Raspberry Pi (no device-tree model)"
+    print(f"station doctor on {platform.node()}: {board}")
     results = run_all_checks(cfg.gpio, cfg.data, camera_num=args.camera, on_pi=on_pi)
     for result in results:
         print(result.line())

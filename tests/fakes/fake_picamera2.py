@@ -85,7 +85,8 @@ class FakeRequest:
 class FakeCameraRig:
     """The camera hardware behind every FakePicamera2 made from `picamera2_class()`."""
 
-    sensor_modes: list[dict[str, Any]] = field(default_factory=lambda: [dict(m) for m in IMX708_MODES])
+    sensor_modes: list[dict[str, Any]] = field(
+        default_factory=lambda: [dict(m) for m in IMX708_MODES])
     properties: dict[str, Any] = field(default_factory=lambda: dict(IMX708_PROPERTIES))
     scene_rgb: tuple[int, int, int] = (200, 120, 40)
     first_timestamp_ns: int = 5_000_000_000
