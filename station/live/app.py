@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -74,7 +75,11 @@ def run_live(opts: LiveOptions) -> int:
         log.info("kernels ready in %.2f s", jit_s)
         if not opts.no_screen:
             from display.screen import open_screen
-            screen = open_screen(cfg.display, headless=opts.headless)
+            headless = opts.headless or not _display_available()
+            if headless and not opts.headless:
+                log.warning("no display found (DISPLAY, WAYLAND_DISPLAY and SDL_VIDEODRIVER "
+                            "unset): drawing the screen in memory; --screenshot saves it")
+            screen = open_screen(cfg.display, headless=headless)
         holder: dict[str, LiveLoop] = {}
         if not opts.no_gpio:
             from hardware.gpio import open_station_io
@@ -116,6 +121,13 @@ def run_live(opts: LiveOptions) -> int:
             screen.close()
         source.close()
         notifier.close()
+
+
+def _display_available() -> bool:
+    """A window needs X, Wayland or an SDL driver chosen for us (kmsdrm on the Pi)."""
+    if sys.platform != "linux":
+        return True
+    return any(os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"))
 
 
 class _SilentBuzzer:
