@@ -122,3 +122,22 @@ def test_run_rejects_an_unknown_source(capfd):
     assert main(["run", "--source", "camera7", "--headless", "--no-gpio"]) == 2
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "expected picamera | webcam[:N] | synthetic | FILE" in err[0]
+
+
+def test_camera_lost_then_back_shows_a_message_and_continues():
+    from hardware.reconnect import CameraUnavailable
+
+    class FlakySource(ListSource):
+        def read(self):
+            if self._i == 20 and not getattr(self, "_failed", 0) >= 3:
+                self._failed = getattr(self, "_failed", 0) + 1
+                time.sleep(0.06)
+                raise CameraUnavailable("camera lost, retrying in 1 s", 1.0)
+            return super().read()
+
+    screen = DrawRecorder()
+    result = make_loop(FlakySource(40, live=True, period_s=0.002), NobodyEstimator(),
+                       screen).run()
+    assert result.end_reason == "source ended" and not result.errors
+    assert result.stats.frames_read == 40
+    assert any(s.mode == "message" and "camera lost" in s.status for s in screen.states)

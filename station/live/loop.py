@@ -17,6 +17,7 @@ from typing import Callable
 
 from hardware.frame_source import FrameSource
 from station.contracts import Cue, Frame
+from hardware.reconnect import CameraUnavailable
 from station.errors import SourceError
 from station.live.mailbox import LatestMailbox
 from station.live.processor import FrameOutcome, Processor
@@ -66,6 +67,7 @@ class LiveLoop:
         self._end_reason = "stopped"
         self._errors: list[str] = []
         self._last_t_ns = 0
+        self.camera_status = ""
         self._first_t_ns: int | None = None
 
     # ---- control (any thread) -------------------------------------------------------------
@@ -83,7 +85,13 @@ class LiveLoop:
     def _capture(self) -> None:
         try:
             while not self._stop.is_set():
-                frame = self.source.read()
+                try:
+                    frame = self.source.read()
+                except CameraUnavailable as e:
+                    # The camera reopens itself with back-off; read() paces the retries.
+                    self.camera_status = e.status
+                    continue
+                self.camera_status = ""
                 if frame is None:
                     self.stop("source ended")
                     break
@@ -157,6 +165,9 @@ class LiveLoop:
             if got is None:
                 if self._processing_done.is_set():
                     break
+                if self.camera_status and self.screen is not None:
+                    self.screen.draw(ScreenState(mode="message", message="Camera lost",
+                                                 status=self.camera_status))
                 self._poll_keys()
                 continue
             state, arrival = got
