@@ -7,7 +7,7 @@ exact (or noisy) landmarks for a frame to the live loop instead of running a mod
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,9 +17,10 @@ from station.synth.runner import SynthRunner
 from station.synth.writer import iter_chunks
 
 LIVE_CHUNK_FRAMES = 15
-KEEP_FRAMES = 240          # landmarks kept for frames not yet asked for by the estimator
+KEEP_FRAMES = 60           # landmarks kept for frames not yet asked for by the estimator
 
 DEMO_CHANGE_AT_S = 40.0
+_NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 
 
 def demo_knobs(seconds: float = 3600.0) -> KnobSet:
@@ -83,7 +84,8 @@ class SyntheticFeed:
         if not self._pending or self._pending[0].seq != seq:
             raise ValueError(f"frame {seq} was already handed out; frames go forward only")
         f = self._pending.pop(0)
-        self._kept[f.seq] = f
+        # The estimator needs landmarks and mask, not the picture: keep ~1.2 MB less a frame.
+        self._kept[f.seq] = replace(f, image=_NO_IMAGE)
         while len(self._kept) > KEEP_FRAMES:
             self._kept.popitem(last=False)
         return f

@@ -1,0 +1,151 @@
+"""Kernel figures: µs per frame for all kernels together, the NumPy references on the same
+stream, JIT compile (cold) and cache-load (warm) times, and `analyze` frames per second."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kernels import frame_features as ff
+from kernels import gait_events as ge
+from kernels import leg_swap as ls
+from kernels import one_euro as oe
+from kernels import silhouette as sil
+from kernels import stride_metrics as sm
+from station.bench.stream import BenchStream, bench_stream
+from station.contracts import LM
+
+_ARMS = np.array([LM["left_shoulder"], LM["left_elbow"], LM["left_wrist"],
+                  LM["right_shoulder"], LM["right_elbow"], LM["right_wrist"]])
+_HEELS = np.array([LM["left_heel"], LM["right_heel"]])
+_TOES = np.array([LM["left_foot_index"], LM["right_foot_index"]])
+_SIL_ARGS = (10, 0.12, 0.06)   # levels per band, core half depth, arm half width (GaitSettings)
+
+
+def _stride_windows(st: BenchStream, V: np.ndarray) -> list[tuple]:
+    """(t, V, c0, toe_off, c1, c2, other_toe_off) for each stride of the stream: the
+    per-stride kernel's inputs, from the truth contacts (the bench times kernels, not
+    the event detector's accuracy)."""
+    c = st.contacts
+    out = []
+    for k in range(len(c) - 2):
+        sel = (st.t_s >= c[k] - 0.07) & (st.t_s <= c[k + 2] + 0.07)
+        tc = 0.35 * (c[k + 2] - c[k])
+        out.append((st.t_s[sel], V[sel], c[k], c[k] + tc, c[k + 1], c[k + 2], c[k + 1] + tc))
+    return out
+
+
+def _run_kernels(st: BenchStream) -> tuple[float, np.ndarray]:
+    n = len(st.t_s)
+    s = float(st.facing_sign)
+    swap_state, euro_state, ev_state = ls.new_state(), oe.new_state(66), ge.new_event_state()
+    params = ge.event_params(st.fps)
+    feat, feat_s, sil_out = np.empty(ff.N_FEATURES), np.empty(ff.N_FEATURES), np.empty(2)
+    smooth, ev_out = np.empty(66), np.empty((4, 3))
+    V = np.full((n, sm.N_COLUMNS), np.nan)
+    masks = [m.astype(np.uint8) * 255 for m in st.masks]
+    xy_all = st.xy.copy()
+    t0 = time.perf_counter()
+    for i in range(n):
+        xy = xy_all[i]
+        ls.repair_leg_swap(xy, swap_state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 8.0, 15)
+        ff.frame_features(xy, s, s > 0, feat)
+        sil.silhouette_proxies(masks[i], 128, feat[ff.F_HIP_X], feat[ff.F_HIP_Y],
+                               feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s, xy[_ARMS],
+                               *_SIL_ARGS, sil_out)
+        ge.gait_event_step(st.t_s[i], s * xy[_HEELS, 0], xy[_HEELS, 1], s * xy[_TOES, 0],
+                           xy[_TOES, 1], 130.0, params, ev_state, ev_out)
+        oe.one_euro_step(xy.ravel(), st.t_s[i], euro_state, 3.0, 0.02, 1.0, 0.1, smooth)
+        ff.frame_features(smooth.reshape(33, 2), s, s > 0, feat_s)
+        V[i, :ff.N_FEATURES] = feat
+        V[i, sm.COL_PELVIC_TILT:] = sil_out
+    per_frame = time.perf_counter() - t0
+    out = np.empty(sm.N_STRIDE)
+    windows = _stride_windows(st, V)
+    t1 = time.perf_counter()
+    for (t, W, c0, to, c1, c2, oto) in windows:
+        sm.stride_metrics(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0, out)
+    per_stride = time.perf_counter() - t1
+    return (per_frame + per_stride) / n * 1e6, V
+
+
+def _run_references(st: BenchStream, V: np.ndarray) -> float:
+    n = len(st.t_s)
+    s = float(st.facing_sign)
+    masks = [m.astype(np.uint8) * 255 for m in st.masks]
+    t0 = time.perf_counter()
+    repaired, _ = ls.repair_leg_swap_ref(st.xy, 0.5, 8.0, 15)
+    for i in range(n):
+        xy = repaired[i]
+        f = ff.frame_features_ref(xy[None], s, s > 0)[0]
+        sil.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
+                                   f[ff.F_SHOULDER_X], f[ff.F_SHOULDER_Y], s, xy[_ARMS],
+                                   *_SIL_ARGS)
+    smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)
+    for i in range(n):
+        ff.frame_features_ref(smooth[i].reshape(1, 33, 2), s, s > 0)
+    ref = getattr(ge, "gait_events_ref", None)
+    if ref is not None:
+        ref(st.t_s, s * repaired[:, _HEELS, 0], repaired[:, _HEELS, 1],
+            s * repaired[:, _TOES, 0], repaired[:, _TOES, 1], 130.0, ge.event_params(st.fps))
+    for (t, W, c0, to, c1, c2, oto) in _stride_windows(st, V):
+        sm.stride_metrics_ref(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0)
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+_WARM_UP = ("import time; t=time.perf_counter(); "
+            "from station.live.app import warm_up_kernels; warm_up_kernels(); "
+            "print(time.perf_counter()-t)")
+
+
+def jit_times() -> tuple[float, float]:
+    """Compile everything with an empty Numba cache, then again with that cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        times = []
+        for _ in range(2):
+            proc = subprocess.run([sys.executable, "-c", _WARM_UP], env=env, check=True,
+                                  capture_output=True, text=True)
+            times.append(float(proc.stdout.strip().splitlines()[-1]))
+    return times[0], times[1]
+
+
+def analyze_fps(seconds: float = 30.0) -> float:
+    from station.cli import main
+    from station.synth.knobs import resolve_knobs
+    from station.synth.writer import write_clip
+    with tempfile.TemporaryDirectory() as tmp:
+        write_clip(Path(tmp), resolve_knobs({"jitter_px": 2.0, "drop_pct": 2.0}), seconds, 0,
+                   video=False)
+        frames = int(round(seconds * 30))
+        t0 = time.perf_counter()
+        code = main(["analyze", str(Path(tmp) / "landmarks.csv"), "--json",
+                     str(Path(tmp) / "a.json")])
+        elapsed = time.perf_counter() - t0
+    if code != 0:
+        raise RuntimeError(f"analyze failed with exit code {code}")
+    return frames / elapsed
+
+
+def bench_kernels() -> dict[str, Any]:
+    st = bench_stream(seconds=10.0)
+    _run_kernels(st)                         # compile / load from cache first
+    kernel_us, V = _run_kernels(st)
+    numpy_us = _run_references(st, V)
+    cold, warm = jit_times()
+    return {
+        "kernels_us_per_frame": round(kernel_us, 2),
+        "numpy_us_per_frame": round(numpy_us, 1),
+        "kernels_speedup": round(numpy_us / kernel_us, 1),
+        "kernels_frames": len(st.t_s),
+        "kernels_gait_events_ref": hasattr(ge, "gait_events_ref"),
+        "jit_cold_s": round(cold, 2),
+        "jit_cache_s": round(warm, 3),
+        "analyze_fps": round(analyze_fps(), 1),
+    }
