@@ -209,3 +209,45 @@ def test_truth_recomputed_from_clean_landmarks_with_plain_numpy(tmp_path):
     contacts = [e["t_s"] for e in truth["events"] if e["kind"] == "contact"]
     assert truth["metrics"]["cadence_spm"]["median"] == pytest.approx(
         60 / np.median(np.diff(contacts)))
+
+
+FEET_SCENARIOS = [
+    ("good", {}), ("good", {"cadence_spm": 150, "belt_kmh": 8, "duty_factor_pct": 45,
+                            "foot_strike_angle_deg": 25}),
+    ("good", {"cadence_spm": 190, "belt_kmh": 16, "duty_factor_pct": 25,
+              "foot_strike_angle_deg": -10}),
+    ("walk", {}), ("walk", {"cadence_spm": 110, "belt_kmh": 5, "duty_factor_pct": 60}),
+    ("walk", {"cadence_spm": 120, "belt_kmh": 6, "duty_factor_pct": 58}),
+]
+
+
+@pytest.mark.parametrize("preset,knobs", FEET_SCENARIOS)
+def test_feet_clear_the_belt_in_swing_land_slower_than_it_and_stay_flat_in_stance(
+        preset, knobs):
+    """Swing: the sole clears the belt by > 1 cm from 20% to 85% of swing (no scraping)
+    and comes down steadily (> 0.5 cm one 30 fps frame before contact). Landing: the
+    landing point moves backward no faster than the belt. Stance: the lowest point of
+    the foot stays on the belt (the leg never pulls it up)."""
+    r = SynthRunner(resolve_knobs(knobs, preset=preset), 8.0)
+    dt = 1e-3
+    t = np.arange(2.5, 7.5, dt)
+    pose = r.world_pose(t)
+    st = r.steps
+    v = r.legs.v[0]
+    for foot, side in ((0, "left"), (1, "right")):
+        heel = pose.points[:, LM[f"{side}_heel"], :2]
+        toe = pose.points[:, LM[f"{side}_foot_index"], :2]
+        sole = np.minimum(heel[:, 1], toe[:, 1])
+        np.testing.assert_allclose(sole[pose.stance[:, foot]], 0.0, atol=1e-6)
+        lands = heel if r.legs.alpha[0] >= 0 else toe
+        rows = st.rows_of(foot)
+        for k_prev, k in zip(rows[:-1], rows[1:]):
+            t_off, t_ic = st.t_toe_off[k_prev], st.t_contact[k]
+            if not (t[0] + 0.1 < t_off and t_ic < t[-1] - 0.1):
+                continue
+            mid = (t > t_off + 0.2 * (t_ic - t_off)) & (t < t_off + 0.85 * (t_ic - t_off))
+            assert sole[mid].min() > 1.0
+            assert np.interp(t_ic - 1 / 30, t, sole) > 0.5
+            last = (t > t_ic - 0.1) & (t < t_ic)
+            back_speed = -np.gradient(lands[last, 0], dt)
+            assert back_speed.max() <= v

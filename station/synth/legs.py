@@ -12,8 +12,12 @@ follows a monotone spline through knots set by the knobs:
 Stance: the foot turns about its belt contact point, which moves backward at belt speed
 exactly: heel (or toe, for a forefoot strike) down -> flat -> heel rise about the toe to
 the heel-rise angle solved at toe-off so the thigh is `hip_extension_deg` behind
-vertical. Swing: the ankle (relative to H) follows a Hermite path through a back kick
-and a forward reach, the knee comes from two-link IK.
+vertical; where the leg cannot reach the ankle of a flat foot, the heel rises about the
+toe just enough (the foot never lifts off the belt in stance). Swing: the ankle (relative
+to H) follows a Hermite path through a back kick and a forward reach a little above and
+ahead of the landing place, from which it comes down and back to land moving backward
+slower than the belt; a smooth lift keeps the sole clear of the belt through swing. The
+knee comes from two-link IK.
 """
 from __future__ import annotations
 
@@ -40,6 +44,18 @@ SWING_KICK_U, SWING_REACH_U = 0.32, 0.70
 LANDING_RETRACTION = 0.5
 WALK_MIDSTANCE_KNEE_DEG = 8.0
 LANDING_DOWN_CM_S = {"run": 60.0, "walk": 25.0}
+# Terminal swing: the ankle peaks forward this high above its landing place at the reach
+# knot, then retracts with a steady pull-back (it lands moving backward
+# at LANDING_RETRACTION x belt speed: slower than the belt, never faster).
+REACH_HEIGHT_CM = {"run": 7.0, "walk": 5.0}
+# Sole clearance through swing: at least SWING_CLEARANCE_CM between 25% and 85% of the
+# swing, and a landing that comes down at no less than LANDING_ENVELOPE_CM_S (the sole
+# does not hover just above the belt). A smooth lift (zero at toe-off, zero at contact)
+# is added to any swing whose path would not clear it.
+SWING_CLEARANCE_CM = 1.5
+LANDING_ENVELOPE_CM_S = 20.0
+# A stance leg never stretches past reach: the heel rises about the toe instead.
+REACH_MARGIN_CM = 0.05
 
 
 class LegKinematics:
@@ -98,9 +114,12 @@ class LegKinematics:
         return pchip_eval(self._hip_t, self._hip_y, t)
 
     # ---- stance -----------------------------------------------------------------------
-    def stance_foot(self, k: np.ndarray, t: np.ndarray
+    def stance_foot(self, k: np.ndarray, t: np.ndarray, hip_y: np.ndarray | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(heel, ankle, toe) of step k's stance foot at times t (within the stance)."""
+        """(heel, ankle, toe) of step k's stance foot at times t (within the stance).
+
+        With `hip_y`, a foot the leg cannot reach lifts its heel about the toe (the toe
+        stays on the belt) just enough for the leg to reach the ankle."""
         b = self.body
         tau = t - self.steps.t_contact[k]
         u = tau / self.tc[k]
@@ -111,10 +130,25 @@ class LegKinematics:
         phi = np.where(landing, alpha * 0.5 * (1 + np.cos(np.pi * np.clip(u / f1, 0, 1))),
                        np.where(rising, -psi * np.clip((u - f2) / (1 - f2), 0, 1) ** 2, 0.0))
         on_toe = np.where(landing, alpha < 0, rising)
-        px = np.where(on_toe, self.x_heel_flat[k] + b.foot_cm, self.x_heel_flat[k]) \
-            - self.v[k] * tau
+        x_heel = self.x_heel_flat[k] - self.v[k] * tau
+        px = np.where(on_toe, x_heel + b.foot_cm, x_heel)
         pivot = np.stack([px, np.zeros_like(px)], axis=-1)
-        return foot_from_pivot(b, pivot, on_toe, phi)
+        heel, ankle, toe = foot_from_pivot(b, pivot, on_toe, phi)
+        if hip_y is None:
+            return heel, ankle, toe
+        hip = np.stack([np.zeros_like(hip_y), hip_y], axis=-1)
+        reach = max_reach(b) - REACH_MARGIN_CM
+        far = ~landing & (np.linalg.norm(ankle - hip, axis=-1) > reach)
+        if far.any():
+            toe_pt = np.stack([x_heel[far] + b.foot_cm, np.zeros(int(far.sum()))], axis=-1)
+            r_ta = float(np.hypot(b.foot_cm - b.ankle_fwd_cm, b.ankle_up_cm))
+            a = circle_intersection_upper(hip[far], reach, toe_pt, r_ta)
+            theta = np.arctan2(a[:, 1] - toe_pt[:, 1], a[:, 0] - toe_pt[:, 0])
+            theta0 = np.arctan2(b.ankle_up_cm, b.ankle_fwd_cm - b.foot_cm)
+            phi_far = np.minimum(phi[far], theta - theta0)
+            h2, a2, t2 = foot_from_pivot(b, toe_pt, np.ones(len(toe_pt), bool), phi_far)
+            heel[far], ankle[far], toe[far] = h2, a2, t2
+        return heel, ankle, toe
 
     def _solve_toe_off(self, p: dict[str, np.ndarray]) -> None:
         """Heel-rise angle at toe-off that puts the thigh `hip_extension_deg` behind
@@ -140,38 +174,44 @@ class LegKinematics:
                          -b.thigh_cm * np.cos(th) - b.shank_cm * np.cos(sh)], axis=-1)
 
     def _build_swings(self, p: dict[str, np.ndarray]) -> None:
-        """One swing per step that has a later contact of the same foot (rows k -> k+2)."""
+        """One swing per step that has a later contact of the same foot (rows k -> k+2).
+
+        Ankle path relative to H, Hermite through: toe-off (the stance foot's own motion),
+        the back kick, the forward reach and the landing. From the reach the ankle comes
+        down and back with a constant pull-back acceleration to land moving backward at
+        LANDING_RETRACTION x belt speed (relative to the belt it still moves forward)."""
         st, b = self.steps, self.body
         k = np.arange(len(st) - 2)
         k2 = k + 2
         t0, t3 = st.t_toe_off[k], st.t_contact[k2]
         dt = 1e-3
-        _, a0, _ = self.stance_foot(k, t0)
-        _, a0m, _ = self.stance_foot(k, t0 - dt)
         h0, h0m = self.hip_y_spline(t0), self.hip_y_spline(t0 - dt)
+        _, a0, _ = self.stance_foot(k, t0, h0)
+        _, a0m, _ = self.stance_foot(k, t0 - dt, h0m)
         p0 = a0 - np.stack([np.zeros_like(h0), h0], -1)
         v0 = (p0 - (a0m - np.stack([np.zeros_like(h0m), h0m], -1))) / dt
         heel3, a3, toe3 = self.stance_foot(k2, t3)
         h3 = self.hip_y_spline(t3)
         hdot3 = (self.hip_y_spline(t3 + dt) - self.hip_y_spline(t3 - dt)) / (2 * dt)
         p3 = a3 - np.stack([np.zeros_like(h3), h3], -1)
-        v3 = np.stack([-LANDING_RETRACTION * self.v[k2],
-                       -LANDING_DOWN_CM_S[self.gait] - hdot3], -1)
+        back3 = LANDING_RETRACTION * self.v[k2]
+        v3 = np.stack([-back3, -LANDING_DOWN_CM_S[self.gait] - hdot3], -1)
         hip3 = np.stack([np.zeros_like(h3), h3], -1)
         knee3, _ = knee_ik(b, hip3, a3)
-        thigh_ic = angle_from_vertical_deg(hip3, knee3)
         shank_ic = angle_from_vertical_deg(knee3, a3)
         hip0 = np.stack([np.zeros_like(h0), h0], -1)
         knee0, _ = knee_ik(b, hip0, a0)
         shank_to = angle_from_vertical_deg(knee0, a0)
         kick = p["swing_knee_flexion_deg"][k]
         p1 = self._fk_ankle(-0.4 * p["hip_extension_deg"][k], kick)
-        p2 = self._fk_ankle(thigh_ic + 8.0, np.maximum(p["knee_flexion_ic_deg"][k2] + 22.0,
-                                                       0.45 * kick))
         t1 = t0 + SWING_KICK_U * (t3 - t0)
         t2 = t0 + SWING_REACH_U * (t3 - t0)
+        rise = np.full(len(k), REACH_HEIGHT_CM[self.gait] * b.height_cm / 175.0)
+        # From the reach (at rest horizontally) to the landing at -back3 with constant
+        # acceleration covers back3 * T / 2; vertically a monotone descent.
+        p2 = p3 + np.stack([0.5 * back3 * (t3 - t2), rise], -1)
         v1 = (p2 - p0) / (t2 - t0)[:, None]
-        v2 = (p3 - p1) / (t3 - t1)[:, None]
+        v2 = np.stack([np.zeros_like(rise), -1.5 * rise / (t3 - t2)], -1)
         self._sw_t = np.stack([t0, t1, t2, t3], 1)
         self._sw_p = np.stack([p0, p1, p2, p3], 1)
         self._sw_v = np.stack([v0, v1, v2, v3], 1)
@@ -180,6 +220,37 @@ class LegKinematics:
         self._sw_pf = np.stack([np.radians(shank_to) - phi0,
                                 np.full_like(phi0, np.radians(15.0)),
                                 np.radians(shank_ic) - self.alpha[k2]], 1)
+        self._sw_lift = np.zeros(len(k))
+        self._solve_clearance()
+
+    @staticmethod
+    def _lift_shape(u: np.ndarray) -> np.ndarray:
+        """0 with zero slope at toe-off, 1 at u = 2/3, 0 at contact (lands a little faster)."""
+        u = np.clip(u, 0.0, 1.0)
+        return 6.75 * u * u * (1.0 - u)
+
+    def _solve_clearance(self) -> None:
+        """Lift each swing (smoothly, see _lift_shape) until its sole clears the belt by
+        SWING_CLEARANCE_CM mid-swing and comes down steadily to the landing."""
+        n_sw = len(self._sw_t)
+        u = np.linspace(0.04, 0.985, 96)
+        j = np.repeat(np.arange(n_sw), len(u))
+        uu = np.tile(u, n_sw)
+        t0, t3 = self._sw_t[j, 0], self._sw_t[j, 3]
+        t = t0 + uu * (t3 - t0)
+        hip_y = self.hip_y_spline(t)
+        clear = SWING_CLEARANCE_CM * self.body.height_cm / 175.0
+        need = np.minimum.reduce([np.full_like(t, clear), LANDING_ENVELOPE_CM_S * (t3 - t),
+                                  clear * (uu / 0.25) ** 2])
+        shape = self._lift_shape(uu)
+        for _ in range(4):
+            _, _, heel, toe = self._swing_points(j, t, hip_y)
+            sole = np.minimum(heel[:, 1], toe[:, 1])
+            short = np.where(shape > 1e-6, (need - sole) / np.maximum(shape, 1e-6), 0.0)
+            extra = np.maximum(short.reshape(n_sw, len(u)).max(1), 0.0)
+            if not (extra > 1e-3).any():
+                break
+            self._sw_lift += 1.1 * extra
 
     def swing_ankle(self, j: np.ndarray, t: np.ndarray, hip_y: np.ndarray) -> np.ndarray:
         """Ankle of swing j (starting at step j's toe-off) at times t, world coordinates."""
@@ -188,12 +259,23 @@ class LegKinematics:
         r = np.arange(len(j))
         rel = hermite(t, tk[r, seg], tk[r, seg + 1], pk[r, seg], pk[r, seg + 1],
                       vk[r, seg], vk[r, seg + 1])
-        return rel + np.stack([np.zeros_like(hip_y), hip_y], -1)
+        u = (t - tk[:, 0]) / (tk[:, 3] - tk[:, 0])
+        lift = self._sw_lift[j] * self._lift_shape(u)
+        return rel + np.stack([np.zeros_like(hip_y), hip_y + lift], -1)
 
     def swing_plantarflexion(self, j: np.ndarray, t: np.ndarray) -> np.ndarray:
         u = np.clip((t - self._sw_t[j, 0]) / (self._sw_t[j, 3] - self._sw_t[j, 0]), 0, 1)
         pf = self._sw_pf[j]
         return (1 - u) ** 2 * pf[:, 0] + 2 * u * (1 - u) * pf[:, 1] + u ** 2 * pf[:, 2]
+
+    def _swing_points(self, j: np.ndarray, t: np.ndarray, hip_y: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(knee, ankle, heel, toe) of swing j at times t."""
+        hip = np.stack([np.zeros_like(hip_y), hip_y], -1)
+        knee, ankle = knee_ik(self.body, hip, self.swing_ankle(j, t, hip_y))
+        shank = np.radians(angle_from_vertical_deg(knee, ankle))
+        heel, toe = foot_from_ankle(self.body, ankle, shank - self.swing_plantarflexion(j, t))
+        return knee, ankle, heel, toe
 
     # ---- per frame --------------------------------------------------------------------
     def leg(self, foot: int, t: np.ndarray, hip_y: np.ndarray) -> dict[str, np.ndarray]:
@@ -205,32 +287,19 @@ class LegKinematics:
         k = rows[j]
         stance = t < st.t_toe_off[k]
         hip = np.stack([np.zeros_like(hip_y), hip_y], -1)
-        heel, ankle, toe = self.stance_foot(k, t)
-        n_sw = len(self._sw_t)
-        sw = ~stance & (k < n_sw)
-        if sw.any():
-            ks = k[sw]
-            a_sw = self.swing_ankle(ks, t[sw], hip_y[sw])
-            ankle[sw] = a_sw
+        heel, ankle, toe = self.stance_foot(k, t, hip_y)
         knee, ankle_ik = knee_ik(b, hip, ankle)
         pulled = np.linalg.norm(ankle_ik - ankle, axis=-1) > 1e-6
         if pulled.any():
-            # Out of reach: the hip spline asked for more leg than there is. Keep the
-            # leg whole (the foot lifts a little) and say so; truth measures what results.
+            # Out of reach even with the heel up (a landing the hip spline placed too
+            # high): keep the leg whole (the foot lifts a little) and say so; truth
+            # measures what results.
             log.debug("leg %d out of reach on %d samples", foot, int(pulled.sum()))
             shift = ankle_ik - ankle
             heel, toe, ankle = heel + shift, toe + shift, ankle_ik
+        sw = ~stance & (k < len(self._sw_t))
         if sw.any():
-            shank = np.radians(angle_from_vertical_deg(knee[sw], ankle[sw]))
-            phi = shank - self.swing_plantarflexion(k[sw], t[sw])
-            h_sw, t_sw = foot_from_ankle(b, ankle[sw], phi)
-            # Never through the belt: lift a swing foot whose sole would dip below it.
-            dip = np.minimum(np.minimum(h_sw[:, 1], t_sw[:, 1]), 0.0)
-            lift = np.stack([np.zeros_like(dip), -dip], -1)
-            heel[sw], toe[sw] = h_sw + lift, t_sw + lift
-            a_lift = ankle[sw] + lift
-            knee[sw], a_lift = knee_ik(b, hip[sw], a_lift)
-            ankle[sw] = a_lift
+            knee[sw], ankle[sw], heel[sw], toe[sw] = self._swing_points(k[sw], t[sw],
+                                                                        hip_y[sw])
         return {"hip": hip, "knee": knee, "ankle": ankle, "heel": heel, "toe": toe,
                 "stance": stance}
-
