@@ -1,10 +1,12 @@
 """Silhouette proxies: pelvic tilt (lumbar arch) and rib flare from the segmentation mask.
 
-Geometry (see kernels/silhouette.md): in the trunk frame, h runs from the hip midpoint H
-(h=0) to the shoulder midpoint S (h=1) and f is the offset along the forward normal, both in
-units of trunk length T. At each level h a ray is marched from the trunk axis forward and
-backward through the mask; the first pixel below the threshold ends the body there. That
-gives the front and back contour, f_front(h) and f_back(h).
+Geometry (kernels/silhouette.md has the picture): in the trunk frame, h runs from the hip
+midpoint H (h=0) to the shoulder midpoint S (h=1) and f is the offset along the forward
+normal, both in units of trunk length T. At each level h a ray perpendicular to the trunk
+axis is marched forward and backward from the trunk through the mask; where the mask
+drops below the threshold the body ends. That gives the front and back contours,
+f_front(h) and f_back(h), the same profile station/synth/contour_metrics.py takes from an
+outline.
 
 - pelvic_tilt_deg = angle(back contour line over h 0.00..0.20, sacral/buttock)
                   - angle(back contour line over h 0.25..0.45, lumbar); + = more arch.
@@ -13,9 +15,26 @@ gives the front and back contour, f_front(h) and f_back(h).
                   + = rib cage tilted back relative to the pelvis.
 The angle of a line f = a + b*h is atan(b), + = leaning forward going up.
 
-Arms overlap the trunk in a side view: a level where an arm landmark segment lies outside
-the trunk core on one side is dropped on that side (`arm_xy`), so a hand in front of the belly
-or an elbow behind the back does not bend the contour.
+What keeps the contour the trunk's own:
+- Sub-pixel edges. The ray is marched pixel by pixel to find the edge, then the crossing
+  of the threshold is located on the bilinearly interpolated mask at the ray's exact
+  positions. Counting whole steps from the axis point instead ties the edge to where the
+  axis point falls inside its pixel; on a treadmill the hips barely move sideways, so
+  that error does not average out over frames and bent the sacral line by ~2 degrees.
+- Arms. An arm that overlaps the trunk outline in a side view puts its own edge where
+  the trunk's should be. An edge point closer than `arm_half_width` (x T) to an arm's
+  axis (shoulder->elbow, elbow->wrist and on past the wrist over the fist) is dropped.
+  Only the edge is tested, so an arm that swings clear of the trunk, or lies inside the
+  silhouette away from the contour, costs nothing.
+- The trunk's own pixels. The rays start at the trunk axis; where a deep lumbar hollow
+  (or a wobbly landmark) puts the axis point outside the mask, they start from the
+  nearest body pixel along the level line within `core_half_depth` (x T).
+- Robust lines. Each band's line is fitted by least squares, then the level with the
+  largest residual is dropped while it is off by more than MAX_RESID_T (x T, at least
+  MIN_RESID_PX) and enough levels remain, at most a third of the levels: what is left of
+  a hand, a thigh or a fold of clothing at one or two levels does not tilt the line.
+
+The NumPy reference below does the same arithmetic in the same order.
 """
 from __future__ import annotations
 
@@ -31,15 +50,163 @@ RIB_BAND = (0.50, 0.80)
 LOWER_TRUNK_BAND = (0.05, 0.40)
 #: Longest ray, in trunk lengths: nothing of the trunk is that far from its axis.
 MAX_REACH_T = 0.6
+#: The fist: a capsule from the wrist landmark this far on along the forearm (x T)...
+HAND_EXT_T = 0.15
+#: ...with this radius relative to the arm's at the shoulder (the hand turns: generous).
+HAND_FRAC = 0.9
+#: Arm radius at the elbow and at the wrist relative to the one at the shoulder
+#: (`arm_half_width`, sleeve included): limbs taper.
+ELBOW_FRAC = 0.7
+WRIST_FRAC = 0.6
+#: Robust line fit: a level is an outlier when its residual exceeds this (x T)...
+MAX_RESID_T = 0.012
+#: ...or this many pixels, whichever is larger (quantisation of small masks).
+MIN_RESID_PX = 1.0
+#: After the trimming, a level still off the fit by this many x max_resid means the
+#: contour is covered (an arm, a thigh), not merely kinked: no line.
+REJECT_FACTOR = 1.0
+#: The levels a band's line rests on must span at least this share of the band...
+MIN_SPAN = 0.6
+#: ...except the lower trunk's front, the belly: the flattest stretch of the outline and
+#: the one forearms (above) and a swinging thigh (below) cover most often.
+MIN_SPAN_BELLY = 0.4
+#: Pull of the band's quadratic toward a straight line, relative to the curvature term
+#: of a fully covered band. No effect on a fully covered band (the slope there does not
+#: depend on the curvature); on a partly covered one it keeps the extrapolation tame.
+RIDGE = 1.0
 
 
 @jit
-def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float, sy: float,
-                  s: float, levels: np.ndarray, front: np.ndarray, back: np.ndarray) -> None:
-    """March rays at each level; write f_front, f_back (units of T, NaN = no edge found)."""
+def _bilinear(mask: np.ndarray, x: float, y: float) -> float:
+    """Mask value interpolated at (x, y); -1 outside the pixel-centre grid."""
+    height, width = mask.shape
+    if width < 2 or height < 2:
+        return -1.0
+    if not (x >= 0.0 and y >= 0.0 and x <= width - 1.0 and y <= height - 1.0):
+        return -1.0
+    x0 = min(int(math.floor(x)), width - 2)
+    y0 = min(int(math.floor(y)), height - 2)
+    fx = x - x0
+    fy = y - y0
+    top = mask[y0, x0] * (1.0 - fx) + mask[y0, x0 + 1] * fx
+    bot = mask[y0 + 1, x0] * (1.0 - fx) + mask[y0 + 1, x0 + 1] * fx
+    return top * (1.0 - fy) + bot * fy
+
+
+@jit
+def _is_in(mask: np.ndarray, threshold: int, x: float, y: float) -> int:
+    """1 if the nearest pixel is body, 0 if not, -1 off the image."""
+    height, width = mask.shape
+    px = int(math.floor(x + 0.5))
+    py = int(math.floor(y + 0.5))
+    if px < 0 or py < 0 or px >= width or py >= height:
+        return -1
+    return 1 if mask[py, px] >= threshold else 0
+
+
+@jit
+def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy: float,
+          reach: int) -> float:
+    """Distance (px) from (cx, cy), a body pixel, along the unit direction (dx, dy) to where
+    the mask falls below the threshold; NaN when the body runs off the image or past
+    `reach`."""
+    last_in = -1
+    found = False
+    for k in range(reach):
+        v = _is_in(mask, threshold, cx + k * dx, cy + k * dy)
+        if v < 0:
+            return math.nan  # the body runs off the image: no trustworthy edge
+        if v == 0:
+            found = True
+            break
+        last_in = k
+    if not found or last_in < 0:
+        return math.nan
+    # Sub-pixel: the threshold crossing of the interpolated mask, sampled every half pixel
+    # from one pixel before the last body pixel to two after it.
+    t_prev = last_in - 1.0
+    v_prev = _bilinear(mask, cx + t_prev * dx, cy + t_prev * dy)
+    if v_prev < threshold:
+        return last_in + 0.5
+    for j in range(1, 7):
+        t = last_in - 1.0 + 0.5 * j
+        v = _bilinear(mask, cx + t * dx, cy + t * dy)
+        if v < 0.0:
+            return last_in + 0.5
+        if v < threshold:
+            return t_prev + 0.5 * (v_prev - threshold) / (v_prev - v)
+        t_prev = t
+        v_prev = v
+    return last_in + 0.5
+
+
+@jit
+def _anchor(mask: np.ndarray, threshold: int, cx: float, cy: float, nx: float, ny: float,
+            search: int) -> float:
+    """Offset (px, along the normal) of the body pixel nearest to (cx, cy) on the level
+    line, searching up to `search` px each way, front first; NaN if none."""
+    v = _is_in(mask, threshold, cx, cy)
+    if v > 0:
+        return 0.0
+    for k in range(1, search + 1):
+        for sgn in (1.0, -1.0):
+            if _is_in(mask, threshold, cx + sgn * k * nx, cy + sgn * k * ny) > 0:
+                return sgn * k
+    return math.nan
+
+
+@jit
+def _in_capsule(ex: float, ey: float, x0: float, y0: float, x1: float, y1: float,
+                r0: float, r1: float) -> bool:
+    """True if (ex, ey) lies in the tapered capsule from (x0, y0), radius r0, to (x1, y1),
+    radius r1 (radius interpolated at the nearest point of the axis)."""
+    vx, vy = x1 - x0, y1 - y0
+    ll = vx * vx + vy * vy
+    w = 0.0
+    if ll > 0.0:
+        w = min(1.0, max(0.0, ((ex - x0) * vx + (ey - y0) * vy) / ll))
+    return math.hypot(ex - (x0 + w * vx), ey - (y0 + w * vy)) < r0 + w * (r1 - r0)
+
+
+@jit
+def _near_arm(ex: float, ey: float, arm_xy: np.ndarray, radius: float,
+              hand_ext: float) -> bool:
+    """True if (ex, ey) may be an arm's edge: inside one of the capsules drawn around the
+    arm's bones, shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
+    elbow->wrist (ELBOW_FRAC to WRIST_FRAC x radius) and the fist, wrist -> `hand_ext`
+    px on along the forearm (HAND_FRAC x radius)."""
+    for arm in range(arm_xy.shape[0] // 3):
+        sx, sy = arm_xy[3 * arm, 0], arm_xy[3 * arm, 1]
+        ex_, ey_ = arm_xy[3 * arm + 1, 0], arm_xy[3 * arm + 1, 1]
+        wx, wy = arm_xy[3 * arm + 2, 0], arm_xy[3 * arm + 2, 1]
+        elbow = not (math.isnan(ex_) or math.isnan(ey_))
+        wrist = not (math.isnan(wx) or math.isnan(wy))
+        if elbow and not (math.isnan(sx) or math.isnan(sy)):
+            if _in_capsule(ex, ey, sx, sy, ex_, ey_, radius, ELBOW_FRAC * radius):
+                return True
+        if elbow and wrist:
+            if _in_capsule(ex, ey, ex_, ey_, wx, wy, ELBOW_FRAC * radius,
+                           WRIST_FRAC * radius):
+                return True
+            fl = math.hypot(wx - ex_, wy - ey_)
+            if fl > 0.0:
+                hx = wx + (wx - ex_) / fl * hand_ext
+                hy = wy + (wy - ey_) / fl * hand_ext
+                if _in_capsule(ex, ey, wx, wy, hx, hy, HAND_FRAC * radius,
+                               HAND_FRAC * radius):
+                    return True
+    return False
+
+
+@jit
+def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float,
+                  sy: float, s: float, levels: np.ndarray, arm_xy: np.ndarray,
+                  core_half_depth: float, arm_half_width: float, want_front: bool,
+                  want_back: bool, front: np.ndarray, back: np.ndarray) -> None:
+    """Front and back contour offsets f (units of T) at each level; NaN where no trunk
+    edge is found or an arm overlaps it."""
     ax, ay = sx - hx, sy - hy
     t_len = math.hypot(ax, ay)
-    height, width = mask.shape
     for i in range(levels.shape[0]):
         front[i] = math.nan
         back[i] = math.nan
@@ -51,95 +218,121 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
     if s * nx < 0:
         nx, ny = -nx, -ny
     reach = int(MAX_REACH_T * t_len) + 1
+    search = int(core_half_depth * t_len)
+    radius = arm_half_width * t_len
+    hand_ext = HAND_EXT_T * t_len
     for i in range(levels.shape[0]):
         cx = hx + levels[i] * ax
         cy = hy + levels[i] * ay
-        for direction in (1.0, -1.0):
-            last_in = -1
-            edge = False
-            for k in range(reach):
-                px = int(round(cx + direction * k * nx))
-                py = int(round(cy + direction * k * ny))
-                if px < 0 or py < 0 or px >= width or py >= height:
-                    break  # the body runs off the image: no trustworthy edge
-                if mask[py, px] < threshold:
-                    edge = True
-                    break
-                last_in = k
-            if edge and last_in >= 0:
-                # The edge lies between the last pixel in and the first pixel out.
-                off = direction * (last_in + 0.5) / t_len
-                if direction > 0:
-                    front[i] = off
-                else:
-                    back[i] = off
-
-
-@jit
-def drop_arm_levels(arm_xy: np.ndarray, hx: float, hy: float, sx: float, sy: float, s: float,
-                    levels: np.ndarray, core_half_depth: float, half_width: float,
-                    front: np.ndarray, back: np.ndarray) -> None:
-    """NaN the levels where an arm segment sticks out of the trunk core on that side.
-
-    `arm_xy` (k, 2): points along the arms (shoulder, elbow, wrist of each arm); segments are
-    consecutive pairs (0-1, 1-2, 3-4, 4-5). Units of the thresholds: trunk lengths.
-    """
-    ax, ay = sx - hx, sy - hy
-    t_len = math.hypot(ax, ay)
-    if not (t_len > 1.0):
-        return
-    ux, uy = ax / t_len, ay / t_len
-    nx, ny = -uy, ux
-    if s * nx < 0:
-        nx, ny = -nx, -ny
-    n_pts = arm_xy.shape[0]
-    for seg in range(n_pts - 1):
-        if seg % 3 == 2:
-            continue  # wrist of one arm to the shoulder of the next is not a bone
-        x0, y0 = arm_xy[seg, 0], arm_xy[seg, 1]
-        x1, y1 = arm_xy[seg + 1, 0], arm_xy[seg + 1, 1]
-        if math.isnan(x0) or math.isnan(x1) or math.isnan(y0) or math.isnan(y1):
+        a = _anchor(mask, threshold, cx, cy, nx, ny, search)
+        if math.isnan(a):
             continue
-        for j in range(9):
-            w = j / 8.0
-            px = x0 + w * (x1 - x0) - hx
-            py = y0 + w * (y1 - y0) - hy
-            h = (px * ux + py * uy) / t_len
-            f = (px * nx + py * ny) / t_len
-            if abs(f) <= core_half_depth:
+        px, py = cx + a * nx, cy + a * ny
+        for side in range(2):
+            if (side == 0 and not want_front) or (side == 1 and not want_back):
                 continue
-            for i in range(levels.shape[0]):
-                if abs(levels[i] - h) <= half_width:
-                    if f > 0:
-                        front[i] = math.nan
-                    else:
-                        back[i] = math.nan
+            direction = 1.0 if side == 0 else -1.0
+            d = _edge(mask, threshold, px, py, direction * nx, direction * ny, reach)
+            if math.isnan(d):
+                continue
+            off = a + direction * d
+            if _near_arm(cx + off * nx, cy + off * ny, arm_xy, radius, hand_ext):
+                continue
+            if side == 0:
+                front[i] = off / t_len
+            else:
+                back[i] = off / t_len
 
 
 @jit
-def line_angle_deg(levels: np.ndarray, offsets: np.ndarray, min_points: int) -> float:
-    """atan of the least-squares slope of offsets over levels (NaNs skipped), degrees."""
+def _fit(levels: np.ndarray, offsets: np.ndarray, use: np.ndarray, mid: float,
+         ridge: float) -> tuple:
+    """Least-squares quadratic f = p0 + p1 (h-mid) + p2 (h-mid)^2 over the levels with
+    use[i], with `ridge` added to the curvature's normal equation (a pull toward a
+    straight line): (n, p0, p1, p2); NaNs when it is not determined."""
     n = 0
-    sh = 0.0
-    sf = 0.0
+    s1 = s2 = s3 = s4 = 0.0
+    t0 = t1 = t2 = 0.0
     for i in range(levels.shape[0]):
-        if not math.isnan(offsets[i]):
+        if use[i]:
+            d = levels[i] - mid
+            d2 = d * d
+            f = offsets[i]
             n += 1
-            sh += levels[i]
-            sf += offsets[i]
-    if n < min_points:
+            s1 += d
+            s2 += d2
+            s3 += d2 * d
+            s4 += d2 * d2
+            t0 += f
+            t1 += f * d
+            t2 += f * d2
+    s4 += ridge
+    # Normal equations [[n, s1, s2], [s1, s2, s3], [s2, s3, s4]] p = [t0, t1, t2], Cramer.
+    s0 = float(n)
+    det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2)
+    if n < 3 or not (abs(det) > 1e-18):
+        return n, math.nan, math.nan, math.nan
+    d0 = t0 * (s2 * s4 - s3 * s3) - s1 * (t1 * s4 - s3 * t2) + s2 * (t1 * s3 - s2 * t2)
+    d1 = s0 * (t1 * s4 - t2 * s3) - t0 * (s1 * s4 - s3 * s2) + s2 * (s1 * t2 - t1 * s2)
+    d2 = s0 * (s2 * t2 - s3 * t1) - s1 * (s1 * t2 - t1 * s2) + t0 * (s1 * s3 - s2 * s2)
+    return n, d0 / det, d1 / det, d2 / det
+
+
+@jit
+def line_angle_deg(levels: np.ndarray, offsets: np.ndarray, min_points: int,
+                   max_resid: float, min_span: float, use: np.ndarray) -> float:
+    """Angle (degrees, atan of the slope) of the band's least-squares line f(h), robust to
+    missing and contaminated levels.
+
+    With every level present this is exactly the least-squares line: a quadratic fitted
+    over levels symmetric about the band's middle has the line's slope as its derivative
+    there. With levels missing, the quadratic through the rest still gives the slope the
+    full band's line would have on a smoothly curving contour, where a line through the
+    remaining levels would not. Levels are dropped, worst first, while a residual exceeds
+    max_resid: at most a third of them, never below min_points. NaN when fewer than
+    min_points levels have an edge, they cover less than `min_span` of the band, or one
+    is still off by more than REJECT_FACTOR x max_resid."""
+    n_lv = levels.shape[0]
+    lo = levels[0]
+    hi = levels[n_lv - 1]
+    mid = 0.5 * (lo + hi)
+    ridge = RIDGE * n_lv * (0.5 * (hi - lo)) ** 4
+    for i in range(n_lv):
+        use[i] = not math.isnan(offsets[i])
+    n, p0, p1, p2 = _fit(levels, offsets, use, mid, ridge)
+    for _ in range(n_lv - min_points):
+        if n - 1 < min_points or math.isnan(p1):
+            break
+        worst = -1
+        worst_r = max_resid
+        for i in range(n_lv):
+            if use[i]:
+                d = levels[i] - mid
+                r = abs(offsets[i] - (p0 + p1 * d + p2 * d * d))
+                if r > worst_r:
+                    worst_r = r
+                    worst = i
+        if worst < 0:
+            break
+        use[worst] = False
+        n, p0, p1, p2 = _fit(levels, offsets, use, mid, ridge)
+    if n < min_points or math.isnan(p1):
         return math.nan
-    mh, mf = sh / n, sf / n
-    shh = 0.0
-    shf = 0.0
-    for i in range(levels.shape[0]):
-        if not math.isnan(offsets[i]):
-            dh = levels[i] - mh
-            shh += dh * dh
-            shf += dh * (offsets[i] - mf)
-    if shh <= 0.0:
+    for i in range(n_lv):
+        if use[i]:
+            d = levels[i] - mid
+            if abs(offsets[i] - (p0 + p1 * d + p2 * d * d)) > REJECT_FACTOR * max_resid:
+                return math.nan  # still far off a smooth contour: something covers it
+    first = -1
+    last = -1
+    for i in range(n_lv):
+        if use[i]:
+            if first < 0:
+                first = i
+            last = i
+    if levels[last] - levels[first] < min_span * (hi - lo):
         return math.nan
-    return math.degrees(math.atan(shf / shh))
+    return math.degrees(math.atan(p1))
 
 
 @jit
@@ -147,30 +340,50 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
                        sy: float, s: float, arm_xy: np.ndarray, levels_per_band: int,
                        core_half_depth: float, arm_half_width: float,
                        out: np.ndarray) -> None:
-    """out[0] = pelvic_tilt_deg, out[1] = rib_flare_deg (NaN when not measurable)."""
+    """out[0] = pelvic_tilt_deg, out[1] = rib_flare_deg (NaN when not measurable).
+
+    mask uint8 (H, W); H = (hx, hy), S = (sx, sy) in pixels; s = +1 facing image-right;
+    arm_xy (6, 2): left shoulder, elbow, wrist, right shoulder, elbow, wrist (NaN = unseen).
+    core_half_depth, arm_half_width in trunk lengths (see the module doc)."""
+    out[0] = math.nan
+    out[1] = math.nan
+    if levels_per_band < 2 or math.isnan(hx) or math.isnan(hy) or math.isnan(sx) \
+            or math.isnan(sy):
+        return
+    t_len = math.hypot(sx - hx, sy - hy)
+    if not (t_len > 1.0):
+        return
+    max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len)
     bands = ((SACRAL_BAND[0], SACRAL_BAND[1]), (LUMBAR_BAND[0], LUMBAR_BAND[1]),
              (RIB_BAND[0], RIB_BAND[1]), (LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]))
-    angles_front = np.empty(4)
-    angles_back = np.empty(4)
+    angles_front = np.full(4, np.nan)
+    angles_back = np.full(4, np.nan)
     levels = np.empty(levels_per_band)
     front = np.empty(levels_per_band)
     back = np.empty(levels_per_band)
-    min_points = max(3, levels_per_band // 2)
+    use = np.empty(levels_per_band, np.bool_)
+    min_points = max(4, levels_per_band // 2)
     for b in range(4):
         lo, hi = bands[b]
         for i in range(levels_per_band):
             levels[i] = lo + (hi - lo) * i / (levels_per_band - 1)
-        trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, front, back)
-        drop_arm_levels(arm_xy, hx, hy, sx, sy, s, levels, core_half_depth, arm_half_width,
-                        front, back)
-        angles_front[b] = line_angle_deg(levels, front, min_points)
-        angles_back[b] = line_angle_deg(levels, back, min_points)
+        # Only the contours the proxies use: back of the sacral and lumbar bands, both
+        # sides of the rib band, front of the lower trunk.
+        want_front = b >= 2
+        want_back = b <= 2
+        trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
+                      arm_half_width, want_front, want_back, front, back)
+        span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        if want_front:
+            angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use)
+        if want_back:
+            angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use)
     out[0] = angles_back[0] - angles_back[1]
     out[1] = angles_front[3] - 0.5 * (angles_front[2] + angles_back[2])
 
 
 # ---------------------------------------------------------------------------------------
-# NumPy reference: the same geometry, vectorised per band.
+# NumPy reference: the same geometry, written plainly.
 
 def _frame_ref(hx, hy, sx, sy, s):
     a = np.array([sx - hx, sy - hy], float)
@@ -182,7 +395,91 @@ def _frame_ref(hx, hy, sx, sy, s):
     return a, t_len, u, n
 
 
-def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels):
+def _bilinear_ref(mask, x, y):
+    h_px, w_px = mask.shape
+    if w_px < 2 or h_px < 2 or not (0.0 <= x <= w_px - 1.0 and 0.0 <= y <= h_px - 1.0):
+        return -1.0
+    x0 = min(int(np.floor(x)), w_px - 2)
+    y0 = min(int(np.floor(y)), h_px - 2)
+    fx, fy = x - x0, y - y0
+    q = mask[y0:y0 + 2, x0:x0 + 2].astype(float)
+    top = q[0, 0] * (1.0 - fx) + q[0, 1] * fx
+    bot = q[1, 0] * (1.0 - fx) + q[1, 1] * fx
+    return top * (1.0 - fy) + bot * fy
+
+
+def _is_in_ref(mask, threshold, x, y):
+    h_px, w_px = mask.shape
+    px, py = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    if not (0 <= px < w_px and 0 <= py < h_px):
+        return -1
+    return int(mask[py, px] >= threshold)
+
+
+def _edge_ref(mask, threshold, c, d, reach):
+    k = np.arange(reach)
+    pts = c[None, :] + k[:, None] * d[None, :]
+    px = np.floor(pts[:, 0] + 0.5).astype(int)
+    py = np.floor(pts[:, 1] + 0.5).astype(int)
+    h_px, w_px = mask.shape
+    on_image = (px >= 0) & (py >= 0) & (px < w_px) & (py < h_px)
+    body = np.zeros(reach, bool)
+    body[on_image] = mask[py[on_image], px[on_image]] >= threshold
+    stop = ~on_image | ~body
+    if not stop.any():
+        return np.nan                     # no edge within reach
+    first = int(np.argmax(stop))
+    if not on_image[first] or first == 0:
+        return np.nan                     # runs off the image, or starts outside
+    last_in = first - 1
+    t = last_in - 1.0 + 0.5 * np.arange(7)
+    v = np.array([_bilinear_ref(mask, *(c + tj * d)) for tj in t])
+    if v[0] < threshold:
+        return last_in + 0.5
+    for j in range(1, 7):
+        if v[j] < 0.0:
+            return last_in + 0.5
+        if v[j] < threshold:
+            return t[j - 1] + 0.5 * (v[j - 1] - threshold) / (v[j - 1] - v[j])
+    return last_in + 0.5
+
+
+def _anchor_ref(mask, threshold, c, n, search):
+    if _is_in_ref(mask, threshold, *c) > 0:
+        return 0.0
+    for k in range(1, search + 1):
+        for sgn in (1.0, -1.0):
+            if _is_in_ref(mask, threshold, *(c + sgn * k * n)) > 0:
+                return sgn * k
+    return np.nan
+
+
+def _in_capsule_ref(e, p0, p1, r0, r1):
+    v = p1 - p0
+    ll = float(v @ v)
+    w = float(np.clip((e - p0) @ v / ll, 0.0, 1.0)) if ll > 0 else 0.0
+    return float(np.hypot(*(e - (p0 + w * v)))) < r0 + w * (r1 - r0)
+
+
+def _near_arm_ref(e, arm_xy, radius, hand_ext):
+    for arm in range(len(arm_xy) // 3):
+        sh, el, wr = (np.asarray(arm_xy[3 * arm + j], float) for j in range(3))
+        elbow, wrist = np.isfinite(el).all(), np.isfinite(wr).all()
+        if elbow and np.isfinite(sh).all() \
+                and _in_capsule_ref(e, sh, el, radius, ELBOW_FRAC * radius):
+            return True
+        if elbow and wrist:
+            if _in_capsule_ref(e, el, wr, ELBOW_FRAC * radius, WRIST_FRAC * radius):
+                return True
+            fl = float(np.hypot(*(wr - el)))
+            if fl > 0 and _in_capsule_ref(e, wr, wr + (wr - el) / fl * hand_ext,
+                                          HAND_FRAC * radius, HAND_FRAC * radius):
+                return True
+    return False
+
+
+def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
+                      arm_half_width, want_front=True, want_back=True):
     levels = np.asarray(levels, float)
     front = np.full(levels.shape, np.nan)
     back = np.full(levels.shape, np.nan)
@@ -192,61 +489,86 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels):
     if not t_len > 1.0:
         return front, back
     reach = int(MAX_REACH_T * t_len) + 1
-    k = np.arange(reach)
-    h_px, w_px = mask.shape
+    search = int(core_half_depth * t_len)
     for i, lv in enumerate(levels):
         c = np.array([hx, hy]) + lv * a
-        for direction, dest in ((1.0, front), (-1.0, back)):
-            px = np.round(c[0] + direction * k * n[0]).astype(int)
-            py = np.round(c[1] + direction * k * n[1]).astype(int)
-            inside = (px >= 0) & (py >= 0) & (px < w_px) & (py < h_px)
-            first_out_of_image = np.argmin(inside) if not inside.all() else reach
-            body = np.zeros(reach, bool)
-            body[inside] = mask[py[inside], px[inside]] >= threshold
-            first_out = np.argmin(body) if not body.all() else reach
-            if first_out >= reach or first_out >= first_out_of_image or first_out == 0:
-                continue  # no edge in reach, body runs off the image, or axis outside
-            dest[i] = direction * (first_out - 1 + 0.5) / t_len
+        anchor = _anchor_ref(mask, threshold, c, n, search)
+        if np.isnan(anchor):
+            continue
+        for direction, dest, want in ((1.0, front, want_front), (-1.0, back, want_back)):
+            if not want:
+                continue
+            d = _edge_ref(mask, threshold, c + anchor * n, direction * n, reach)
+            if np.isnan(d):
+                continue
+            off = anchor + direction * d
+            if _near_arm_ref(c + off * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len):
+                continue
+            dest[i] = off / t_len
     return front, back
 
 
-def drop_arm_levels_ref(arm_xy, hx, hy, sx, sy, s, levels, core_half_depth, half_width,
-                        front, back):
-    _, t_len, u, n = _frame_ref(hx, hy, sx, sy, s)
-    if not t_len > 1.0:
-        return
-    w = np.linspace(0.0, 1.0, 9)
-    for seg in range(len(arm_xy) - 1):
-        if seg % 3 == 2:
-            continue
-        p0, p1 = arm_xy[seg], arm_xy[seg + 1]
-        if not (np.isfinite(p0).all() and np.isfinite(p1).all()):
-            continue
-        pts = p0 + w[:, None] * (p1 - p0) - np.array([hx, hy])
-        h = pts @ u / t_len
-        f = pts @ n / t_len
-        for hj, fj in zip(h[np.abs(f) > core_half_depth], f[np.abs(f) > core_half_depth]):
-            near = np.abs(levels - hj) <= half_width
-            (front if fj > 0 else back)[near] = np.nan
+def _fit_ref(levels, offsets, use, mid, ridge):
+    n = int(use.sum())
+    if n < 3:
+        return n, np.nan, np.nan, np.nan
+    d = levels[use] - mid
+    f = offsets[use]
+    a = np.array([[n, d.sum(), (d ** 2).sum()], [d.sum(), (d ** 2).sum(), (d ** 3).sum()],
+                  [(d ** 2).sum(), (d ** 3).sum(), (d ** 4).sum() + ridge]])
+    if not abs(np.linalg.det(a)) > 1e-18:
+        return n, np.nan, np.nan, np.nan
+    p = np.linalg.solve(a, np.array([f.sum(), (f * d).sum(), (f * d * d).sum()]))
+    return n, p[0], p[1], p[2]
 
 
-def line_angle_deg_ref(levels, offsets, min_points):
-    ok = np.isfinite(offsets)
-    if ok.sum() < min_points or np.ptp(levels[ok]) == 0:
+def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span):
+    lo, hi = levels[0], levels[-1]
+    mid = 0.5 * (lo + hi)
+    ridge = RIDGE * len(levels) * (0.5 * (hi - lo)) ** 4
+    use = np.isfinite(offsets)
+    n, p0, p1, p2 = _fit_ref(levels, offsets, use, mid, ridge)
+    for _ in range(len(levels) - min_points):
+        if n - 1 < min_points or np.isnan(p1):
+            break
+        d = levels - mid
+        r = np.where(use, np.abs(offsets - (p0 + p1 * d + p2 * d * d)), -np.inf)
+        worst = int(np.argmax(r))
+        if not r[worst] > max_resid:
+            break
+        use[worst] = False
+        n, p0, p1, p2 = _fit_ref(levels, offsets, use, mid, ridge)
+    if n < min_points or np.isnan(p1):
         return np.nan
-    return float(np.degrees(np.arctan(np.polyfit(levels[ok], offsets[ok], 1)[0])))
+    d = levels[use] - mid
+    if (np.abs(offsets[use] - (p0 + p1 * d + p2 * d * d)) > REJECT_FACTOR * max_resid).any():
+        return np.nan
+    idx = np.flatnonzero(use)
+    if levels[idx[-1]] - levels[idx[0]] < min_span * (hi - lo):
+        return np.nan
+    return float(np.degrees(np.arctan(p1)))
 
 
 def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_per_band,
                            core_half_depth, arm_half_width):
-    min_points = max(3, levels_per_band // 2)
-    ang_f, ang_b = [], []
-    for lo, hi in (SACRAL_BAND, LUMBAR_BAND, RIB_BAND, LOWER_TRUNK_BAND):
-        levels = np.linspace(lo, hi, levels_per_band)
-        front, back = trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels)
-        if np.isfinite([hx, hy, sx, sy]).all():
-            drop_arm_levels_ref(arm_xy, hx, hy, sx, sy, s, levels, core_half_depth,
-                                arm_half_width, front, back)
-        ang_f.append(line_angle_deg_ref(levels, front, min_points))
-        ang_b.append(line_angle_deg_ref(levels, back, min_points))
+    nan2 = np.array([np.nan, np.nan])
+    if levels_per_band < 2 or not np.isfinite([hx, hy, sx, sy]).all():
+        return nan2
+    t_len = float(np.hypot(sx - hx, sy - hy))
+    if not t_len > 1.0:
+        return nan2
+    max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len)
+    min_points = max(4, levels_per_band // 2)
+    ang_f, ang_b = [np.nan] * 4, [np.nan] * 4
+    for b, (lo, hi) in enumerate((SACRAL_BAND, LUMBAR_BAND, RIB_BAND, LOWER_TRUNK_BAND)):
+        levels = lo + (hi - lo) * np.arange(levels_per_band) / (levels_per_band - 1)
+        want_front, want_back = b >= 2, b <= 2
+        front, back = trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy,
+                                        core_half_depth, arm_half_width, want_front,
+                                        want_back)
+        span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        if want_front:
+            ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span)
+        if want_back:
+            ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span)
     return np.array([ang_b[0] - ang_b[1], ang_f[3] - 0.5 * (ang_f[2] + ang_b[2])])
