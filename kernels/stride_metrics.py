@@ -95,6 +95,37 @@ def interp_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
 
 
 @jit
+def approach_value_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
+    """v at initial contact read from the approach: extrapolated from the last two frames at
+    or before the contact. Before contact a limb moves smoothly; after it the belt stops the
+    foot and angles turn abruptly, so a curve through both sides bends the contact value,
+    and a contact detected a fraction of a frame late would read the stopped foot."""
+    i2 = -1
+    for i in range(t.shape[0]):
+        if t[i] <= t_event:
+            i2 = i
+    if i2 < 1 or math.isnan(v[i2]) or math.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1]:
+        return interp_at(t, v, t_event)
+    slope = (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1])
+    return v[i2] + slope * (t_event - t[i2])
+
+
+@jit
+def stance_value_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
+    """v at contact extrapolated back from the first two frames at or after it: for the
+    heel's position, which moves in a straight line with the belt once it is down."""
+    i1 = -1
+    for i in range(t.shape[0] - 1, -1, -1):
+        if t[i] >= t_event:
+            i1 = i
+    if i1 < 0 or i1 + 1 >= t.shape[0] or math.isnan(v[i1]) or math.isnan(v[i1 + 1]) \
+            or not t[i1 + 1] > t[i1]:
+        return interp_at(t, v, t_event)
+    slope = (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1])
+    return v[i1] + slope * (t_event - t[i1])
+
+
+@jit
 def _median_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float) -> float:
     buf = np.empty(t.shape[0])
     n = 0
@@ -138,9 +169,10 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     out[S_WAIST_BEND] = trunk_mid - body_mid
     out[S_PELVIC_TILT] = _median_between(t, V[:, COL_PELVIC_TILT], c0, c2)
     out[S_RIB_FLARE] = _median_between(t, V[:, COL_RIB_FLARE], c0, c2)
-    out[S_OVERSTRIDE] = interp_at(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100.0
-    out[S_SHANK_IC] = interp_at(t, V[:, F_SHANK_DEG + foot], c0)
-    out[S_FOOT_STRIKE] = interp_at(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], c0) \
+        / leg_len_px * 100.0
+    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], c0)
+    out[S_FOOT_STRIKE] = approach_value_at(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
     contact_s = toe_off - c0
     if contact_s > 0.0:
         out[S_CONTACT_MS] = contact_s * 1000.0
@@ -149,7 +181,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
         out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off)
         if not math.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000.0
-    out[S_KNEE_IC] = interp_at(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
     if not math.isnan(c1) and c0 < c1 < c2:
         hi = _range_between(t, V[:, F_HIP_Y], c0, c1, True)
         lo = _range_between(t, V[:, F_HIP_Y], c0, c1, False)
@@ -193,6 +225,26 @@ def _interp_ref(t, v, te):
     return float(basis @ np.array([a, m1, b, m2]))
 
 
+def _approach_ref(t, v, te):
+    before = np.nonzero(t <= te)[0]
+    if len(before) < 2:
+        return _interp_ref(t, v, te)
+    i2 = before[-1]
+    if np.isnan(v[i2]) or np.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1]:
+        return _interp_ref(t, v, te)
+    return v[i2] + (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1]) * (te - t[i2])
+
+
+def _stance_ref(t, v, te):
+    after = np.nonzero(t >= te)[0]
+    if len(after) < 2:
+        return _interp_ref(t, v, te)
+    i1 = after[0]
+    if np.isnan(v[i1]) or np.isnan(v[i1 + 1]) or not t[i1 + 1] > t[i1]:
+        return _interp_ref(t, v, te)
+    return v[i1] + (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1]) * (te - t[i1])
+
+
 def _sel(t, v, t0, t1):
     x = v[(t >= t0) & (t <= t1)]
     return x[~np.isnan(x)]
@@ -217,9 +269,9 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
     out[S_PELVIC_TILT] = med(COL_PELVIC_TILT, c0, c2)
     out[S_RIB_FLARE] = med(COL_RIB_FLARE, c0, c2)
-    out[S_OVERSTRIDE] = _interp_ref(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100
-    out[S_SHANK_IC] = _interp_ref(t, V[:, F_SHANK_DEG + foot], c0)
-    out[S_FOOT_STRIKE] = _interp_ref(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100
+    out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], c0)
+    out[S_FOOT_STRIKE] = _approach_ref(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
     contact_s = toe_off - c0
     if contact_s > 0:
         out[S_CONTACT_MS] = contact_s * 1000
@@ -229,7 +281,7 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
         out[S_HIP_EXT] = -_interp_ref(t, V[:, F_THIGH_DEG + foot], toe_off)
         if not np.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000
-    out[S_KNEE_IC] = _interp_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    out[S_KNEE_IC] = _approach_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
     if not np.isnan(c1) and c0 < c1 < c2:
         y = _sel(t, V[:, F_HIP_Y], c0, c1)
         out[S_VERT_OSC] = (y.max() - y.min()) / px_per_cm if y.size else np.nan

@@ -34,12 +34,23 @@ def finite_or_none(v: float) -> float | None:
     return None if v is None or not math.isfinite(v) else round(float(v), 3)
 
 
-def session_cadence_spm(contacts_s: Sequence[float]) -> float:
-    """60 / median interval between consecutive initial contacts (either foot)."""
-    c = np.sort(np.asarray(contacts_s, float))
-    if len(c) < 3:
+def session_cadence_spm(events: Sequence[GaitEvent]) -> float:
+    """Steps per minute over the session: 60 / the typical step interval (METRICS.md),
+    measured as half a foot's contact-to-contact interval: those span two steps, so
+    left/right asymmetry and event-time jitter weigh half as much. The typical interval is
+    the mean of the intervals near the median (within 25%), not the median itself: event
+    times cluster on frame times, and a median of clustered values is off by up to half a
+    frame, which at 30 fps is a whole step per minute."""
+    intervals = []
+    for foot in ("left", "right"):
+        c = np.sort([e.t_ns / 1e9 for e in events if e.kind == "contact" and e.foot == foot])
+        intervals.append(np.diff(c))
+    allv = np.concatenate(intervals) if intervals else np.array([])
+    if allv.size < 2:
         return math.nan
-    return 60.0 / float(np.median(np.diff(c)))
+    m = float(np.median(allv))
+    typical = allv[np.abs(allv - m) <= 0.25 * m]  # drops gaps from missed contacts
+    return 120.0 / float(np.mean(typical))
 
 
 def hip_cadence_spm(t_s: np.ndarray, hip_y: np.ndarray, lo_spm: float = 60.0,

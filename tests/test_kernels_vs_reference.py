@@ -176,3 +176,46 @@ def test_deeper_lumbar_hollow_reads_as_more_pelvic_tilt():
         sil.silhouette_proxies(m, 128, *geom, 1.0, arms, 12, 0.12, 0.06, out)
         tilts.append(out[0])
     assert np.all(np.diff(tilts) > 0), tilts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stride_metrics(seed):
+    from kernels import stride_metrics as sm
+    rng = np.random.default_rng(seed)
+    for trial in range(60):
+        m = int(rng.integers(2, 40))
+        t = np.arange(m) / 30.0 if trial % 3 == 0 else np.sort(rng.uniform(0, 1, m))
+        V = rng.normal(0, 10, (m, sm.N_COLUMNS))
+        V[rng.random(V.shape) < (0.0 if trial % 4 == 0 else 0.2)] = np.nan
+        c0, to, c1, oto, c2 = np.sort(rng.uniform(-0.1, 1.1, 5))
+        if trial % 7 == 0:
+            c1 = np.nan
+        if trial % 5 == 0:
+            c0 = t[min(3, m - 1)]           # an event exactly on a frame
+        out = np.empty(sm.N_STRIDE)
+        sm.stride_metrics(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0, out)
+        ref = sm.stride_metrics_ref(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0)
+        np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-9, equal_nan=True)
+
+
+def test_stride_metrics_on_a_known_stride():
+    """Straight-line signals: contact values, stance extremes and timings come out exactly."""
+    from kernels import frame_features as ff
+    from kernels import stride_metrics as sm
+    t = np.arange(0, 0.8, 1 / 30)
+    V = np.full((len(t), sm.N_COLUMNS), np.nan)
+    V[:, ff.F_HEEL_FORWARD_PX] = 30.0 - 500.0 * t            # heel moving back with the belt
+    V[:, ff.F_SHANK_DEG] = 5.0 - 20.0 * t
+    V[:, ff.F_TRUNK_LEAN_DEG] = 7.0
+    V[:, ff.F_HIP_Y] = 300 + 10 * np.sin(2 * np.pi * t / 0.35)
+    out = np.empty(sm.N_STRIDE)
+    c0, to, c1, c2 = 0.1, 0.35, 0.45, 0.8 - 1 / 30
+    sm.stride_metrics(t, V, 0, c0, to, c1, c2, c1 + 0.25, 150.0, 2.0, np.nan, 0.0, out)
+    assert out[sm.S_OVERSTRIDE] == pytest.approx((30.0 - 50.0) / 150.0 * 100)
+    assert out[sm.S_SHANK_IC] == pytest.approx(3.0)
+    assert out[sm.S_CONTACT_MS] == pytest.approx(250.0)
+    assert out[sm.S_DUTY] == pytest.approx(0.25 / (c2 - c0) * 100)
+    assert out[sm.S_FLIGHT_MS] == pytest.approx(100.0)
+    assert out[sm.S_TRUNK_LEAN] == pytest.approx(7.0)
+    assert out[sm.S_VERT_OSC] == pytest.approx(20.0 / 2.0, rel=0.05)
+    assert np.isnan(out[sm.S_SHRUG])                            # no baseline yet

@@ -79,8 +79,7 @@ def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: s
                   cues: list[Cue]) -> dict[str, Any]:
     n = len(track)
     with_pose = int(sum(1 for i in range(n) if (track.xy[i, :, 0] == track.xy[i, :, 0]).any()))
-    contacts = [e.t_ns / 1e9 for e in analyzer.events if e.kind == "contact"]
-    cadence = sm.session_cadence_spm(contacts)
+    cadence = sm.session_cadence_spm(analyzer.events)
     hip_y = np.nanmean(track.xy[:, [LM["left_hip"], LM["right_hip"]], 1], axis=1) \
         if n else np.array([])
     hip_cadence = sm.hip_cadence_spm(track.t_ns / 1e9, hip_y) if n else math.nan

@@ -1,0 +1,153 @@
+"""The whole analysis (clean-up, events, per-stride kernels, summary) against the synthetic
+runner's exact truth, with 2 px jitter, 2% dropped landmarks and occasional leg swaps."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from station.cli import main
+from station.synth.knobs import resolve_knobs
+from station.synth.writer import write_clip
+
+NOISE = {"jitter_px": 2.0, "drop_pct": 2.0, "swaps_per_min": 4.0}
+SCENARIOS = {
+    "run_default": ({}, 0),
+    "run_fast_forefoot": ({"cadence_spm": 185, "belt_kmh": 14, "duty_factor_pct": 30,
+                           "foot_strike_angle_deg": -8, "trunk_lean_deg": 10}, 1),
+    "run_slow_heel_left": ({"cadence_spm": 158, "belt_kmh": 9, "duty_factor_pct": 42,
+                            "foot_strike_angle_deg": 20, "overstride_pct": 28,
+                            "facing": "left"}, 2),
+    "run_60fps_upright": ({"fps": 60, "trunk_lean_deg": 2, "vertical_oscillation_cm": 11}, 3),
+}
+SECONDS = 25.0
+
+# Targets missed today, measured (strict xfails: an improvement shows up as XPASS and must
+# be taken out of this table). All come from contact times detected ~0.3 frame late on
+# average by kernels/gait_events.py: contact-instant values are read a little into stance.
+KNOWN_SHORTFALLS = {
+    ("run_default", "foot_strike_class"): "83% of strides classed right (target 90%)",
+    ("run_fast_forefoot", "foot_strike_class"): "83% (target 90%)",
+    ("run_60fps_upright", "foot_strike_class"): "about 80% (target 90%)",
+    ("run_fast_forefoot", "overstride_pct"): "about -4% of leg length (target 3%)",
+    ("run_slow_heel_left", "overstride_pct"): "about -3.9% (target 3%)",
+    ("run_60fps_upright", "overstride_pct"): "beyond 3% at 60 fps",
+    ("run_slow_heel_left", "shank_angle_ic_deg"): "about -2.5 deg (target 2)",
+    ("run_60fps_upright", "shank_angle_ic_deg"): "beyond 2 deg at 60 fps",
+}
+
+
+def expect_shortfall(request, scenario: str, what: str) -> None:
+    reason = KNOWN_SHORTFALLS.get((scenario, what))
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+def analyse(tmp_path_factory, name: str, knobs: dict, seed: int) -> tuple[dict, dict]:
+    out = tmp_path_factory.mktemp(name)
+    k = resolve_knobs({**NOISE, **knobs})
+    write_clip(out, k, SECONDS, seed, video=False)
+    truth = json.loads((out / "truth.json").read_text())
+    summary_path = out / "summary.json"
+    code = main(["analyze", str(out / "landmarks.csv"), "--json", str(summary_path),
+                 "--belt-kmh", str(k.main["belt_kmh"]), "--csv", str(out / "csv")])
+    assert code == 0
+    return json.loads(summary_path.read_text()), truth
+
+
+@pytest.fixture(scope="module", params=list(SCENARIOS))
+def run(request, tmp_path_factory):
+    knobs, seed = SCENARIOS[request.param]
+    summary, truth = analyse(tmp_path_factory, request.param, knobs, seed)
+    return request.param, summary, truth
+
+
+def med(d: dict, name: str) -> float:
+    v = d["metrics"][name]["median"]
+    return math.nan if v is None else float(v)
+
+
+def test_cadence(run):
+    _, s, t = run
+    assert abs(s["cadence_spm"] - t["cadence_spm"]) <= 0.5
+
+
+@pytest.mark.parametrize("name,tol", [("trunk_lean_deg", 1.0), ("shank_angle_ic_deg", 2.0),
+                                      ("overstride_pct", 3.0), ("vertical_oscillation_cm", 1.0)])
+def test_metric_medians(request, run, name, tol):
+    scenario, s, t = run
+    expect_shortfall(request, scenario, name)
+    assert abs(med(s, name) - med(t, name)) <= tol, (med(s, name), med(t, name))
+
+
+def test_contact_time(run):
+    _, s, t = run
+    frame_ms = 1000.0 / t["fps"]
+    assert abs(med(s, "ground_contact_ms") - med(t, "ground_contact_ms")) <= frame_ms
+
+
+def test_strides_and_activity(run):
+    _, s, t = run
+    assert s["activity"] == "running"
+    assert abs(s["strides"] - len(t["strides"])) <= 0.05 * len(t["strides"]) + 2
+
+
+def test_foot_strike_class(request, run):
+    scenario, s, t = run
+    expect_shortfall(request, scenario, "foot_strike_class")
+
+    def cls(a: float) -> str:
+        return "rearfoot" if a > 8 else ("forefoot" if a < -3 else "midfoot")
+    truth = {round(r["t_s"], 2): cls(r["metrics"]["foot_strike_angle_deg"]) for r in t["strides"]}
+    import csv
+    with open(run_csv_dir(s) / "strides.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    right = total = 0
+    for r in rows:
+        key = min(truth, key=lambda k: abs(k - float(r["t_s"])))
+        if abs(key - float(r["t_s"])) > 0.05 or not r["foot_strike_angle_deg"]:
+            continue
+        total += 1
+        right += cls(float(r["foot_strike_angle_deg"])) == truth[key]
+    assert total > 10 and right / total >= 0.9, (right, total)
+
+
+def run_csv_dir(summary: dict):
+    from pathlib import Path
+    return Path(summary["file"]).parent / "csv"
+
+
+def test_walking_is_walking(tmp_path_factory):
+    s, t = analyse(tmp_path_factory, "walk", {"gait": "walk", "cadence_spm": 112,
+                                              "duty_factor_pct": 62, "belt_kmh": 5}, 4)
+    assert s["activity"] == "walking"
+
+
+def test_standing_still_gives_no_strides(tmp_path):
+    from station.contracts import N_LANDMARKS, Pose
+    from station.landmark_file import LandmarkTrack, write_landmarks_csv
+    rng = np.random.default_rng(0)
+    runner = SynthStill.pose()
+    poses = [Pose((runner + rng.normal(0, 2.0, runner.shape)).astype(np.float32),
+                  np.full(N_LANDMARKS, 0.9, np.float32), None, i * 33_333_333, i)
+             for i in range(300)]
+    path = tmp_path / "landmarks.csv"
+    write_landmarks_csv(path, LandmarkTrack.from_poses(poses, 640, 480, {"fps": 30.0}))
+    assert main(["analyze", str(path), "--json", str(tmp_path / "s.json")]) == 0
+    s = json.loads((tmp_path / "s.json").read_text())
+    assert s["strides"] == 0 and s["activity"] == "none" and s["cadence_spm"] is None
+
+
+class SynthStill:
+    @staticmethod
+    def pose() -> np.ndarray:
+        """A standing person facing right, from the synthetic runner at a stance instant."""
+        from station.synth.runner import SynthRunner
+        r = SynthRunner(resolve_knobs({"cadence_spm": 170}), 6.0)
+        k = int(np.searchsorted(r.steps.t_contact, r.steady_from_s + 0.5))
+        t = r.steps.t_contact[k] + 0.1 * (r.steps.t_toe_off[k] - r.steps.t_contact[k])
+        xy = r.landmarks_px(r.world_pose(np.array([t])))[0]
+        assert np.isfinite(xy).all()
+        return xy
