@@ -52,8 +52,8 @@ class GaitSettings:
     # Silhouette proxies.
     mask_threshold: int = 128
     levels_per_band: int = 10
-    core_half_depth_trunk: float = 0.12
-    arm_half_width_trunk: float = 0.06
+    core_half_depth_trunk: float = 0.15
+    arm_half_width_trunk: float = 0.11
     shrug_baseline_s: float = 3.0
     max_stride_s: float = 2.5
     ring_s: float = 6.0
