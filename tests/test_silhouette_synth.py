@@ -81,12 +81,12 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def tilt_sweep():
-    return [summary(*session(t, 0.0, seconds=3.0)) for t in TILT_SWEEP]
+    return [summary(*session(t, 0.0, seconds=6.0)) for t in TILT_SWEEP]
 
 
 @pytest.fixture(scope="module")
 def flare_sweep():
-    return [summary(*session(10.0, f, seconds=3.0)) for f in FLARE_SWEEP]
+    return [summary(*session(10.0, f, seconds=6.0)) for f in FLARE_SWEEP]
 
 
 def test_pelvic_tilt_rises_with_truth(tilt_sweep):
