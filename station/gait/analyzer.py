@@ -85,6 +85,9 @@ class GaitAnalyzer:
         self._feat_smooth = np.full(ff.N_FEATURES, np.nan)
         self._sil = np.full(2, np.nan)
         self._smoothed = np.empty(66)
+        self._rel_xy = np.empty((33, 2))
+        self._hip_x_ref = math.nan
+        self._hip_x0 = math.nan
         self._stride_out = np.empty(N_STRIDE)
         self._contacts: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
         self._toe_offs: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
@@ -145,6 +148,7 @@ class GaitAnalyzer:
         self._filter_state = one_euro.new_state(66)
         self._swap_state = leg_swap.new_state()
         self._events = GaitEventDetector(self.settings.fps)
+        self._hip_x_ref = self._hip_x0 = math.nan
         self._ring.clear()
         for q in (*self._contacts, *self._toe_offs):
             q.clear()
@@ -186,10 +190,21 @@ class GaitAnalyzer:
         row[COL_RIB_FLARE] = self._sil[1]
         self._ring.push(t_s, row)
         self._update_running_stats(feat, t_s)
-        events = self._events.step(t_s, xy, s)
         one_euro.one_euro_step(xy.ravel(), t_s, self._filter_state, st.min_cutoff_hz,
                                st.beta, st.d_cutoff_hz, st.max_gap_s, self._smoothed)
         ff.frame_features(self._smoothed.reshape(33, 2), s, d.camera_left, self._feat_smooth)
+        # Feet relative to the (smoothed) hips: a stance foot then moves backward steadily
+        # whether a belt carries it (treadmill) or the body walks over it (overground, or
+        # a runner drifting on the belt). The hips move slowly, so the filter's lag on
+        # them shifts every foot equally and changes no event time.
+        hip_x = self._feat_smooth[ff.F_HIP_X]
+        if math.isfinite(hip_x):
+            self._hip_x_ref = hip_x
+        rel = self._rel_xy
+        rel[:] = xy
+        if math.isfinite(self._hip_x_ref):
+            rel[:, 0] -= self._hip_x_ref - self._hip_anchor(self._hip_x_ref)
+        events = self._events.step(t_s, rel, s)
         out = GaitUpdate(frame=self._frame_metrics(pose, self._feat_smooth))
         for t_ev, kind, foot in events:
             ev = GaitEvent(kind=kind, foot=FOOT_NAMES[foot], t_ns=int(round(t_ev * 1e9)))
@@ -204,6 +219,12 @@ class GaitAnalyzer:
             if stride is not None:
                 out.strides.append(stride)
         return out
+
+    def _hip_anchor(self, hip_x: float) -> float:
+        """Where the hips were first seen: the relative positions stay in image range."""
+        if not math.isfinite(self._hip_x0):
+            self._hip_x0 = hip_x
+        return self._hip_x0
 
     def _update_running_stats(self, feat: np.ndarray, t_s: float) -> None:
         for side in (0, 1):
