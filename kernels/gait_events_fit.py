@@ -1,0 +1,196 @@
+"""Gait-event kernel: the fits. The belt bootstrap (a point moving backward along a
+straight line at constant height) and the hinge fits that time a contact (the point's
+lag behind its stance line plus its height above the belt reaches zero) and a toe-off
+(the toe's height above the belt starts to rise).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kernels._jit import jit
+from kernels.gait_events_state import RING, S_BELT_V, S_BELT_Y, S_COUNT, _row
+
+@jit
+def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn):
+    """Does point p move along a belt-like line over the last nb frames? Then (y, v)."""
+    if st[b + S_COUNT] < nb:
+        return math.nan, math.nan
+    n = 0.0
+    s_t = 0.0
+    s_x = 0.0
+    s_tt = 0.0
+    s_tx = 0.0
+    s_y = 0.0
+    y_lo = math.inf
+    y_hi = -math.inf
+    t_new = st[_row(st, b, 0)]
+    for k in range(nb):
+        r = _row(st, b, k)
+        x = st[r + 1 + 2 * p]
+        y = st[r + 2 + 2 * p]
+        if math.isnan(x) or math.isnan(y):
+            return math.nan, math.nan
+        tau = st[r] - t_new
+        n += 1.0
+        s_t += tau
+        s_x += x
+        s_tt += tau * tau
+        s_tx += tau * x
+        s_y += y
+        y_lo = min(y_lo, y)
+        y_hi = max(y_hi, y)
+    den = n * s_tt - s_t * s_t
+    if not den > 0.0 or y_hi - y_lo > tol_y:
+        return math.nan, math.nan
+    slope = (n * s_tx - s_t * s_x) / den
+    icpt = (s_x - slope * s_t) / n
+    v = -slope
+    if not v >= min_v:
+        return math.nan, math.nan
+    known_y = st[b + S_BELT_Y]
+    known_v = st[b + S_BELT_V]
+    if not math.isnan(known_y):
+        # A known belt model is replaced by a window below its level, one clearly faster
+        # at its level (the model came from a foot drifting back before it landed), or
+        # any after relearn_s without a stance.
+        lower = s_y / n > known_y + tol_y
+        faster = v > 1.25 * known_v and s_y / n > known_y - tol_y
+        if not (lower or faster or relearn):
+            return math.nan, math.nan
+    for k in range(nb):
+        r = _row(st, b, k)
+        res = st[r + 1 + 2 * p] - (icpt + slope * (st[r] - t_new))
+        if abs(res) > tol_u:
+            return math.nan, math.nan
+    return s_y / n, v
+
+
+@jit
+def _solve3(m00, m01, m02, m11, m12, m22, r0, r1, r2):
+    """Solve the symmetric 3x3 system; NaNs when singular."""
+    c00 = m11 * m22 - m12 * m12
+    c01 = m02 * m12 - m01 * m22
+    c02 = m01 * m12 - m02 * m11
+    det = m00 * c00 + m01 * c01 + m02 * c02
+    if not abs(det) > 1e-12:
+        return math.nan, math.nan, math.nan
+    c11 = m00 * m22 - m02 * m02
+    c12 = m01 * m02 - m00 * m12
+    c22 = m00 * m11 - m01 * m01
+    return ((c00 * r0 + c01 * r1 + c02 * r2) / det, (c01 * r0 + c11 * r1 + c12 * r2) / det,
+            (c02 * r0 + c12 * r1 + c22 * r2) / det)
+
+
+@jit
+def _hinge_time(ts, zs, m, lo, hi, rising, quad, dt):
+    """Least-squares hinge: z = a + c1*g + c2*g^2 with g = max(0, t_h - t) (rising=False: the
+    path joins a constant at t_h) or g = max(0, t - t_h) (rising=True: it leaves one); c2 = 0
+    unless `quad`. t_h is scanned over [lo, hi] in dt/8 steps; the best one is returned."""
+    best = math.inf
+    best_t = math.nan
+    steps = int((hi - lo) / (dt / 8.0)) + 1
+    for step in range(steps + 1):
+        th = min(lo + step * (dt / 8.0), hi)
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        s4 = 0.0
+        z0 = 0.0
+        z1 = 0.0
+        z2 = 0.0
+        for j in range(m):
+            g = max(0.0, ts[j] - th) if rising else max(0.0, th - ts[j])
+            s0 += 1.0
+            s1 += g
+            s2 += g * g
+            s3 += g * g * g
+            s4 += g * g * g * g
+            z0 += zs[j]
+            z1 += g * zs[j]
+            z2 += g * g * zs[j]
+        if quad:
+            a, c1, c2 = _solve3(s0, s1, s2, s2, s3, s4, z0, z1, z2)
+            if math.isnan(a) or c1 < 0.0:
+                continue
+        else:
+            den = s0 * s2 - s1 * s1
+            if not den > 1e-12:
+                continue
+            c1 = (s0 * z1 - s1 * z0) / den
+            if c1 < 0.0:
+                continue
+            a = (z0 - c1 * s1) / s0
+            c2 = 0.0
+        sse = 0.0
+        for j in range(m):
+            g = max(0.0, ts[j] - th) if rising else max(0.0, th - ts[j])
+            e = zs[j] - a - c1 * g - c2 * g * g
+            sse += e * e
+        if sse < best - 1e-9:
+            best = sse
+            best_t = th
+    return best_t
+
+
+@jit
+def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
+    """Contact instant of point p whose stance (anchor u) was confirmed from `k_first` rows
+    back: the hinge where the point's lag behind its stance line (anchor - u; the foot moves
+    backward slower than the belt before it lands) reaches zero, fitted over the stance
+    frames and the frames up to `pre_s` before them."""
+    v = st[b + S_BELT_V]
+    cnt = int(st[b + S_COUNT])
+    ts = np.empty(RING)
+    zs = np.empty(RING)
+    t_first = st[_row(st, b, k_first)]
+    m = 0
+    n_pre = 0
+    for k in range(cnt - 1, -1, -1):
+        r = _row(st, b, k)
+        x = st[r + 1 + 2 * p]
+        if math.isnan(x) or st[r] < t_first - pre_s - 1e-9:
+            continue
+        z = anchor - (x + v * st[r]) + (st[b + S_BELT_Y] - st[r + 2 + 2 * p])
+        if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
+            m = 0                       # far off the line: the fit starts after it
+            n_pre = 0
+            continue
+        ts[m] = st[r]
+        zs[m] = z
+        m += 1
+        if k > k_first:
+            n_pre += 1
+    if n_pre < (3 if quad else 2):
+        return t_first - 0.5 * dt
+    th = _hinge_time(ts, zs, m, ts[n_pre - 1], ts[m - 1] - dt, False, quad, dt)
+    return t_first - 0.5 * dt if math.isnan(th) else th
+
+
+@jit
+def _toe_off_time(st, b, p, n_on_max, n_off, belt_y, dt):
+    """Toe-off instant of point p, off the belt for the newest `n_off` rows: the hinge where
+    its height above the belt starts to rise, fitted over those rows and up to `n_on_max`
+    stance rows before them."""
+    cnt = int(st[b + S_COUNT])
+    ts = np.empty(RING)
+    zs = np.empty(RING)
+    m = 0
+    for k in range(min(cnt - 1, n_off + n_on_max - 1), -1, -1):
+        r = _row(st, b, k)
+        y = st[r + 2 + 2 * p]
+        if math.isnan(y):
+            continue
+        ts[m] = st[r]
+        zs[m] = belt_y - y
+        m += 1
+    t_new = st[_row(st, b, 0)]
+    if m < 3:
+        return t_new - (n_off - 0.5) * dt
+    lo = max(ts[0], t_new - (n_off + 1) * dt)
+    th = _hinge_time(ts, zs, m, lo, t_new, True, False, dt)
+    return t_new - (n_off - 0.5) * dt if math.isnan(th) else th
+
+

@@ -1,0 +1,289 @@
+"""Plain Python/NumPy reference of the gait-event detector (kernels/gait_events.py).
+
+Written separately from the kernel, for reading and for the equivalence test: one object
+per foot with a list of recent frames and lists of its stance samples instead of a flat
+state vector and running sums; the fits are NumPy least squares over arrays. The rules
+are the kernel's (see its module docstring); the parameter vector is `event_params`'s.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kernels.gait_events_state import (CONTACT, PR_BOOT_FRAMES, PR_CONFIRM_FRAMES,
+                                       PR_CONTACT_LAG_S, PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC,
+                                       PR_MAX_GAP_S, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
+                                       PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
+                                       PR_TOL_Y_FRAC, RING, TOE_OFF)
+
+HEEL, TOE = 0, 1
+
+
+@dataclass
+class _Foot:
+    frames: list = field(default_factory=list)   # (t, [(x, y) heel, (x, y) toe]), newest last
+    last_t: float = math.nan
+    phase: int = 0              # 0 air/unknown, 1 stance (contact emitted), 2 silent stance
+    belt_y: float = math.nan
+    belt_v: float = math.nan
+    n_learn: int = 0
+    t_model: float = math.nan
+    lifted: bool = False
+    last_kind: int = -1
+    off_run: int = 0
+    last_on: int = -1
+    t0: float = math.nan
+    on: tuple = ((), ())        # per point: list of (t, x, y) stance samples
+
+    def forget_tracking(self) -> None:
+        self.frames = []
+        self.last_t = math.nan
+        self.phase = 0
+        self.lifted = False
+        self.last_kind = -1
+        self.off_run = 0
+        self.last_on = -1
+
+    def start_stance(self, t0: float) -> None:
+        self.t0 = t0
+        self.off_run = 0
+        self.on = ([], [])
+
+    def back(self, k: int):
+        """Frame k frames before the newest."""
+        return self.frames[len(self.frames) - 1 - k]
+
+
+def _line_slope(t: np.ndarray, x: np.ndarray) -> float:
+    """Least-squares slope of x on t; NaN when t has no spread."""
+    n = len(t)
+    den = n * np.dot(t, t) - t.sum() ** 2
+    if not den > 0.0:
+        return math.nan
+    return float((n * np.dot(t, x) - t.sum() * x.sum()) / den)
+
+
+def _learn(foot: _Foot, learn_n: float, t: float) -> None:
+    ys = [y for pts in foot.on for (_, _, y) in pts]
+    if not ys:
+        return
+    slope, best_n = math.nan, 0
+    for pts in foot.on:
+        if len(pts) >= 3 and len(pts) > best_n:
+            a = np.array(pts)
+            s = _line_slope(a[:, 0] - foot.t0, a[:, 1])
+            if not math.isnan(s):
+                best_n, slope = len(pts), s
+    w = 1.0 / min(foot.n_learn + 1.0, learn_n)
+    foot.belt_y += w * (float(np.mean(ys)) - foot.belt_y)
+    if not math.isnan(slope) and -slope > 0.0:
+        foot.belt_v += w * (-slope - foot.belt_v)
+    foot.n_learn += 1
+    foot.t_model = t
+
+
+def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: float,
+               relearn: bool) -> tuple[float, float]:
+    if len(foot.frames) < nb:
+        return math.nan, math.nan
+    win = foot.frames[-nb:]
+    t = np.array([f[0] for f in win])
+    xy = np.array([f[1][p] for f in win])
+    if np.isnan(xy).any():
+        return math.nan, math.nan
+    tau = t - t[-1]
+    n = float(nb)
+    den = n * np.dot(tau, tau) - tau.sum() ** 2
+    if not den > 0.0 or xy[:, 1].max() - xy[:, 1].min() > tol_y:
+        return math.nan, math.nan
+    slope = (n * np.dot(tau, xy[:, 0]) - tau.sum() * xy[:, 0].sum()) / den
+    icpt = (xy[:, 0].sum() - slope * tau.sum()) / n
+    v = -slope
+    if not v >= min_v:
+        return math.nan, math.nan
+    y_mean = xy[:, 1].sum() / n
+    if not math.isnan(foot.belt_y):
+        lower = y_mean > foot.belt_y + tol_y
+        faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y
+        if not (lower or faster or relearn):
+            return math.nan, math.nan
+    if (np.abs(xy[:, 0] - (icpt + slope * tau)) > tol_u).any():
+        return math.nan, math.nan
+    return float(y_mean), float(v)
+
+
+def _hinge(ts: np.ndarray, zs: np.ndarray, lo: float, hi: float, rising: bool, quad: bool,
+           dt: float) -> float:
+    """Hinge instant in [lo, hi] (dt/8 grid) with the least squared error; the earliest
+    of near-equal ones. The path is a + c1*g (+ c2*g^2), g the time past (rising) or
+    before (joining) the hinge, c1 >= 0."""
+    step = dt / 8.0
+    best, best_t = math.inf, math.nan
+    for i in range(int((hi - lo) / step) + 2):
+        th = min(lo + i * step, hi)
+        g = np.maximum(0.0, ts - th) if rising else np.maximum(0.0, th - ts)
+        cols = [np.ones_like(g), g] + ([g * g] if quad else [])
+        a = np.stack(cols, 1)
+        m = a.T @ a
+        if quad:
+            if not abs(np.linalg.det(m)) > 1e-12:
+                continue
+        elif not m[0, 0] * m[1, 1] - m[0, 1] ** 2 > 1e-12:
+            continue
+        coef = np.linalg.solve(m, a.T @ zs)
+        if coef[1] < 0.0:
+            continue
+        sse = float(np.sum((zs - a @ coef) ** 2))
+        if sse < best - 1e-9:
+            best, best_t = sse, th
+    return best_t
+
+
+def _contact_time(foot: _Foot, p: int, k_first: int, anchor: float, tol_u: float,
+                  pre_s: float, quad: bool, dt: float) -> float:
+    """Hinge where lag behind the stance line plus height above the belt reaches zero,
+    over the confirmed stance frames and up to pre_s before the first of them."""
+    t_first = foot.back(k_first)[0]
+    ts, zs, n_pre = [], [], 0
+    for k in range(len(foot.frames) - 1, -1, -1):
+        t, pts = foot.back(k)
+        x, y = pts[p]
+        if math.isnan(x) or t < t_first - pre_s - 1e-9:
+            continue
+        z = anchor - (x + foot.belt_v * t) + (foot.belt_y - y)
+        if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
+            ts, zs, n_pre = [], [], 0
+            continue
+        ts.append(t)
+        zs.append(z)
+        n_pre += k > k_first
+    if n_pre < (3 if quad else 2):
+        return t_first - 0.5 * dt
+    th = _hinge(np.array(ts), np.array(zs), ts[n_pre - 1], ts[-1] - dt, False, quad, dt)
+    return t_first - 0.5 * dt if math.isnan(th) else th
+
+
+def _toe_off_time(foot: _Foot, p: int, n_on_max: int, n_off: int, dt: float) -> float:
+    rows = foot.frames[-min(len(foot.frames), n_off + n_on_max):]
+    ts = np.array([t for t, pts in rows if not math.isnan(pts[p][1])])
+    zs = np.array([foot.belt_y - pts[p][1] for t, pts in rows if not math.isnan(pts[p][1])])
+    t_new = foot.frames[-1][0]
+    if len(ts) < 3:
+        return t_new - (n_off - 0.5) * dt
+    th = _hinge(ts, zs, max(ts[0], t_new - (n_off + 1) * dt), t_new, True, False, dt)
+    return t_new - (n_off - 0.5) * dt if math.isnan(th) else th
+
+
+def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.ndarray,
+               out: list) -> None:
+    dt = prm[PR_DT_S]
+    seen = [not (math.isnan(x) or math.isnan(y)) for x, y in pts]
+    if not math.isnan(foot.last_t) and t - foot.last_t > prm[PR_MAX_GAP_S]:
+        foot.forget_tracking()
+    if not any(seen) or not leg > 0.0:
+        return
+    pts = [pt if s else (math.nan, math.nan) for pt, s in zip(pts, seen)]
+    foot.frames.append((t, pts))
+    del foot.frames[:-RING]
+    foot.last_t = t
+    tol_y, tol_u = prm[PR_TOL_Y_FRAC] * leg, prm[PR_TOL_U_FRAC] * leg
+    lift, min_v = prm[PR_LIFT_FRAC] * leg, prm[PR_MIN_SPEED_LPS] * leg
+    belt_y, v, phase = foot.belt_y, foot.belt_v, foot.phase
+
+    # In the air since the last stance?
+    if not math.isnan(belt_y):
+        if belt_y - max(y for (x, y), s in zip(pts, seen) if s) > lift:
+            foot.lifted = True
+    elif len(foot.frames) >= 2:
+        ys = [y for _, fp in foot.frames for _, y in fp if not math.isnan(y)]
+        if max(ys) - min(ys) > lift:
+            foot.lifted = True
+
+    # Belt model from a belt-like window.
+    if foot.lifted or not math.isnan(belt_y):
+        relearn = phase == 0 and foot.lifted and t - foot.t_model > prm[PR_RELEARN_S]
+        for p in (HEEL, TOE):
+            by, bv = _bootstrap(foot, p, int(prm[PR_BOOT_FRAMES]), tol_y, tol_u, min_v,
+                                relearn)
+            if not math.isnan(by):
+                foot.belt_y, foot.belt_v, foot.n_learn, foot.t_model = by, bv, 1, t
+                if phase != 1:
+                    foot.phase = 2
+                foot.lifted = False
+                foot.start_stance(t)
+                foot.on[p].append((t, pts[p][0], pts[p][1]))
+                foot.last_on = p
+                return
+    if math.isnan(belt_y):
+        return
+
+    if phase == 0:
+        kc = int(prm[PR_CONFIRM_FRAMES])
+        if not foot.lifted or len(foot.frames) < kc:
+            return
+        best_t, best_p = math.inf, -1
+        for p in (HEEL, TOE):
+            win = [foot.back(k) for k in range(kc)]
+            xs = np.array([w[1][p][0] for w in win])
+            ys = np.array([w[1][p][1] for w in win])
+            if np.isnan(xs).any() or not (np.abs(ys - belt_y) <= tol_y).all():
+                continue
+            u = xs + v * np.array([w[0] for w in win])
+            if u.max() - u.min() > tol_u:
+                continue
+            tc = _contact_time(foot, p, kc - 1, float(u.sum()) / kc, tol_u, prm[PR_PRE_S],
+                               prm[PR_QUAD] > 0.0, dt)
+            if tc < best_t:
+                best_t, best_p = tc, p
+        if best_p < 0:
+            return
+        foot.start_stance(t)
+        for p in (HEEL, TOE):
+            for k in range(kc - 1, -1, -1):
+                tk, fp = foot.back(k)
+                x, y = fp[p]
+                if not math.isnan(x) and (p == best_p or abs(y - belt_y) <= tol_y):
+                    foot.on[p].append((tk, x, y))
+        foot.last_on, foot.phase, foot.lifted = best_p, 1, False
+        if foot.last_kind != CONTACT:
+            foot.last_kind = CONTACT
+            out.append((best_t + prm[PR_CONTACT_LAG_S], CONTACT, f))
+        return
+
+    # Stance: a seen point not above the belt by more than tol_y is still on it.
+    any_on = False
+    for p in (HEEL, TOE):
+        x, y = pts[p]
+        if seen[p] and not belt_y - y > tol_y:
+            foot.on[p].append((t, x, y))
+            foot.last_on, any_on = p, True
+    if any_on:
+        foot.off_run = 0
+        return
+    if not seen[foot.last_on]:
+        return
+    foot.off_run += 1
+    n_off = int(prm[PR_CONFIRM_FRAMES])
+    if foot.off_run < n_off:
+        return
+    t_off = _toe_off_time(foot, foot.last_on, 3, n_off, dt) - prm[PR_TOE_OFF_LEAD_S]
+    _learn(foot, prm[PR_LEARN_N], t)
+    if phase == 1 and foot.last_kind == CONTACT:
+        foot.last_kind = TOE_OFF
+        out.append((t_off, TOE_OFF, f))
+    foot.phase, foot.lifted = 0, False
+
+
+def gait_events_ref(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params) -> np.ndarray:
+    """Events (m, 3) rows (t_event_s, kind, foot) over a whole series, in emission order;
+    inputs as `gait_events_kernel_series`."""
+    feet = [_Foot(), _Foot()]
+    out: list = []
+    for i in range(len(t_s)):
+        for f in (0, 1):
+            pts = [(float(heel_fwd[i][f]), float(heel_y[i][f])),
+                   (float(toe_fwd[i][f]), float(toe_y[i][f]))]
+            _foot_step(feet[f], f, float(t_s[i]), pts, float(leg_len_px), params, out)
+    return np.array(out, dtype=float).reshape(-1, 3)
