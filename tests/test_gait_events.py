@@ -2,8 +2,9 @@
 
 Accuracy targets (issue 4): >= 95% of contacts and toe-offs within +-1 frame, < 2% missed
 or extra, contact-time median error <= 1 frame, strict alternation per foot; 2 px jitter,
-2% dropped landmarks and leg swaps repaired as the analyzer does. Scenarios that do not reach them yet are xfail(strict) with the
-measured shortfall, so a fix shows up as XPASS instead of the target being loosened.
+2% dropped landmarks and leg swaps repaired as the analyzer does. Scenarios that do not
+reach them yet are xfail(strict) with the measured shortfall, so a fix shows up as XPASS
+instead of the target being loosened.
 """
 from __future__ import annotations
 
