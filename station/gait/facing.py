@@ -74,6 +74,21 @@ class FacingTracker:
         self._decide()
         return True
 
+    def _look_again(self, pose: Pose) -> bool:
+        """No usable side view yet (someone else, or the runner facing the camera): keep
+        deciding window by window until a side view turns up."""
+        previous = self.decision
+        self.decision = None
+        self._t_first_person = None if not self._t else self._t_first_person
+        decided = self._collect(pose)
+        if not decided:
+            self.decision = previous
+            return False
+        if self.decision.view == "side" and self.decision.sign != 0:
+            self.revisions += 1
+            return True
+        return False
+
     def _decide(self) -> None:
         xy, vis, t = np.array(self._xy), np.array(self._vis), np.array(self._t, np.int64)
         d = decide_view(xy, t, vis, self.window_s)
@@ -86,7 +101,9 @@ class FacingTracker:
 
     def _watch(self, pose: Pose) -> bool:
         d = self.decision
-        if self.fixed_facing != "auto" or d is None or d.view != "side" or d.sign == 0:
+        if d is not None and (d.view != "side" or d.sign == 0) and self.fixed_facing == "auto":
+            return self._look_again(pose)
+        if self.fixed_facing != "auto" or d is None:
             return False
         vote = forward_vote(pose.xy)
         if math.isnan(vote):
