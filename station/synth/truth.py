@@ -30,21 +30,13 @@ from typing import Any
 import numpy as np
 
 from station.contracts import LM
+from station.summary import UNITS
 from station.synth.contour_metrics import outline_metrics
 from station.synth.runner import SynthRunner
 from station.synth.timeline import FOOT_NAMES
 
 DENSE_HZ = 240.0
 SHRUG_BASELINE_S = 3.0
-UNITS = {
-    "cadence_spm": "spm", "trunk_lean_deg": "deg", "body_lean_deg": "deg",
-    "waist_bend_deg": "deg", "pelvic_tilt_deg": "deg", "rib_flare_deg": "deg",
-    "overstride_pct": "%", "shank_angle_ic_deg": "deg", "foot_strike_angle_deg": "deg",
-    "ground_contact_ms": "ms", "flight_ms": "ms", "duty_factor_pct": "%",
-    "vertical_oscillation_cm": "cm", "hip_extension_deg": "deg",
-    "knee_flexion_ic_deg": "deg", "knee_flexion_peak_deg": "deg", "head_forward_pct": "%",
-    "shoulder_shrug_pct": "%", "step_time_asym_pct": "%", "contact_asym_pct": "%",
-}
 SIDE = ("left", "right")
 
 
