@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kernels import silhouette as sil  # noqa: E402
+from kernels import silhouette_ref as sil_ref  # noqa: E402
 from station.contracts import LM  # noqa: E402
 from station.synth.figure import FigureBuilder  # noqa: E402
 from station.synth.knobs import resolve_knobs  # noqa: E402
@@ -74,8 +75,8 @@ def panel(frame: int) -> np.ndarray:
     for name, band, side in bands:
         col = COLOURS[name]
         levels = np.linspace(band[0], band[1], sil_levels)
-        raw_f, raw_b = sil.trunk_profile_ref(m, 128, *H, *S, s, levels, arm, 0.15, 0.0)
-        kept_f, kept_b = sil.trunk_profile_ref(m, 128, *H, *S, s, levels, arm, 0.15, 0.11)
+        raw_f, raw_b = sil_ref.trunk_profile_ref(m, 128, *H, *S, s, levels, arm, 0.15, 0.0)
+        kept_f, kept_b = sil_ref.trunk_profile_ref(m, 128, *H, *S, s, levels, arm, 0.15, 0.11)
         raw, kept = (raw_f, kept_f) if side == "front" else (raw_b, kept_b)
         for lv, f0, f1 in zip(levels, raw, kept):
             if np.isfinite(f0):

@@ -9,6 +9,7 @@ from kernels import frame_features as ff
 from kernels import leg_swap as ls
 from kernels import one_euro as oe
 from kernels import silhouette as sil
+from kernels import silhouette_ref as sil_ref
 
 
 def landmarks(rng: np.random.Generator, n: int, nan_frac: float) -> np.ndarray:
@@ -148,7 +149,7 @@ def test_silhouette_proxies(arch, threshold):
     arms[rng.random(6) < 0.2] = np.nan
     out = np.empty(2)
     sil.silhouette_proxies(m, threshold, hx, hy, sx, sy, 1.0, arms, 12, 0.12, 0.06, out)
-    ref = sil.silhouette_proxies_ref(m, threshold, hx, hy, sx, sy, 1.0, arms, 12, 0.12, 0.06)
+    ref = sil_ref.silhouette_proxies_ref(m, threshold, hx, hy, sx, sy, 1.0, arms, 12, 0.12, 0.06)
     np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
 
 
@@ -162,7 +163,7 @@ def test_silhouette_edges():
                  (m, np.nan, hy, sx, sy),                    # no hips
                  (m, 5.0, 5.0, 5.0, -300.0)]:                # trunk off the image
         sil.silhouette_proxies(args[0], 128, *args[1:], 1.0, arms, 12, 0.12, 0.06, out)
-        ref = sil.silhouette_proxies_ref(args[0], 128, *args[1:], 1.0, arms, 12, 0.12, 0.06)
+        ref = sil_ref.silhouette_proxies_ref(args[0], 128, *args[1:], 1.0, arms, 12, 0.12, 0.06)
         np.testing.assert_allclose(out, ref, equal_nan=True)
         assert np.isnan(out).all()
 

@@ -19,6 +19,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernels import silhouette as sil  # noqa: E402
+from kernels import silhouette_ref as sil_ref  # noqa: E402
 from station.contracts import LM  # noqa: E402
 from station.synth.contour_metrics import outline_metrics  # noqa: E402
 from station.synth.figure import FigureBuilder  # noqa: E402
@@ -150,7 +151,7 @@ def test_kernel_equals_reference_on_synthetic_masks():
         arm = np.ascontiguousarray(xy[ARM])
         sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm, LEVELS, CORE,
                                ARM_W, out)
-        ref = sil.silhouette_proxies_ref(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm,
+        ref = sil_ref.silhouette_proxies_ref(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm,
                                          LEVELS, CORE, ARM_W)
         np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
 

@@ -17,6 +17,7 @@ from kernels import gait_events as ge
 from kernels import leg_swap as ls
 from kernels import one_euro as oe
 from kernels import silhouette as sil
+from kernels import silhouette_ref as sil_ref
 from kernels import stride_metrics as sm
 from station.bench.stream import BenchStream, bench_stream
 from station.contracts import LM
@@ -84,7 +85,7 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
     for i in range(n):
         xy = repaired[i]
         f = ff.frame_features_ref(xy[None], s, s > 0)[0]
-        sil.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
+        sil_ref.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
                                    f[ff.F_SHOULDER_X], f[ff.F_SHOULDER_Y], s, xy[_ARMS],
                                    *_SIL_ARGS)
     smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)

@@ -1,0 +1,202 @@
+"""NumPy reference for kernels/silhouette.py: the same geometry written the plain way.
+
+Kept in its own module (the kernel file was over the house's 400 lines); tests compare the
+two on random, NaN-laden and edge masks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from kernels.silhouette import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, LOWER_TRUNK_BAND,
+                                LUMBAR_BAND, MAX_REACH_T, MAX_RESID_T, MIN_RESID_PX,
+                                MIN_SPAN, MIN_SPAN_BELLY, REJECT_FACTOR, RIB_BAND, RIDGE,
+                                SACRAL_BAND, WRIST_FRAC)
+
+
+def _frame_ref(hx, hy, sx, sy, s):
+    a = np.array([sx - hx, sy - hy], float)
+    t_len = float(np.hypot(*a))
+    u = a / t_len if t_len > 0 else np.zeros(2)
+    n = np.array([-u[1], u[0]])
+    if s * n[0] < 0:
+        n = -n
+    return a, t_len, u, n
+
+
+def _bilinear_ref(mask, x, y):
+    h_px, w_px = mask.shape
+    if w_px < 2 or h_px < 2 or not (0.0 <= x <= w_px - 1.0 and 0.0 <= y <= h_px - 1.0):
+        return -1.0
+    x0 = min(int(np.floor(x)), w_px - 2)
+    y0 = min(int(np.floor(y)), h_px - 2)
+    fx, fy = x - x0, y - y0
+    q = mask[y0:y0 + 2, x0:x0 + 2].astype(float)
+    top = q[0, 0] * (1.0 - fx) + q[0, 1] * fx
+    bot = q[1, 0] * (1.0 - fx) + q[1, 1] * fx
+    return top * (1.0 - fy) + bot * fy
+
+
+def _is_in_ref(mask, threshold, x, y):
+    h_px, w_px = mask.shape
+    px, py = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    if not (0 <= px < w_px and 0 <= py < h_px):
+        return -1
+    return int(mask[py, px] >= threshold)
+
+
+def _edge_ref(mask, threshold, c, d, reach):
+    k = np.arange(reach)
+    pts = c[None, :] + k[:, None] * d[None, :]
+    px = np.floor(pts[:, 0] + 0.5).astype(int)
+    py = np.floor(pts[:, 1] + 0.5).astype(int)
+    h_px, w_px = mask.shape
+    on_image = (px >= 0) & (py >= 0) & (px < w_px) & (py < h_px)
+    body = np.zeros(reach, bool)
+    body[on_image] = mask[py[on_image], px[on_image]] >= threshold
+    stop = ~on_image | ~body
+    if not stop.any():
+        return np.nan                     # no edge within reach
+    first = int(np.argmax(stop))
+    if not on_image[first] or first == 0:
+        return np.nan                     # runs off the image, or starts outside
+    last_in = first - 1
+    t = last_in - 1.0 + 0.5 * np.arange(7)
+    v = np.array([_bilinear_ref(mask, *(c + tj * d)) for tj in t])
+    if v[0] < threshold:
+        return last_in + 0.5
+    for j in range(1, 7):
+        if v[j] < 0.0:
+            return last_in + 0.5
+        if v[j] < threshold:
+            return t[j - 1] + 0.5 * (v[j - 1] - threshold) / (v[j - 1] - v[j])
+    return last_in + 0.5
+
+
+def _anchor_ref(mask, threshold, c, n, search):
+    if _is_in_ref(mask, threshold, *c) > 0:
+        return 0.0
+    for k in range(1, search + 1):
+        for sgn in (1.0, -1.0):
+            if _is_in_ref(mask, threshold, *(c + sgn * k * n)) > 0:
+                return sgn * k
+    return np.nan
+
+
+def _in_capsule_ref(e, p0, p1, r0, r1):
+    v = p1 - p0
+    ll = float(v @ v)
+    w = float(np.clip((e - p0) @ v / ll, 0.0, 1.0)) if ll > 0 else 0.0
+    return float(np.hypot(*(e - (p0 + w * v)))) < r0 + w * (r1 - r0)
+
+
+def _near_arm_ref(e, arm_xy, radius, hand_ext):
+    for arm in range(len(arm_xy) // 3):
+        sh, el, wr = (np.asarray(arm_xy[3 * arm + j], float) for j in range(3))
+        elbow, wrist = np.isfinite(el).all(), np.isfinite(wr).all()
+        if elbow and np.isfinite(sh).all() \
+                and _in_capsule_ref(e, sh, el, radius, ELBOW_FRAC * radius):
+            return True
+        if elbow and wrist:
+            if _in_capsule_ref(e, el, wr, ELBOW_FRAC * radius, WRIST_FRAC * radius):
+                return True
+            fl = float(np.hypot(*(wr - el)))
+            if fl > 0 and _in_capsule_ref(e, wr, wr + (wr - el) / fl * hand_ext,
+                                          HAND_FRAC * radius, HAND_FRAC * radius):
+                return True
+    return False
+
+
+def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
+                      arm_half_width, want_front=True, want_back=True):
+    levels = np.asarray(levels, float)
+    front = np.full(levels.shape, np.nan)
+    back = np.full(levels.shape, np.nan)
+    if not np.isfinite([hx, hy, sx, sy]).all():
+        return front, back
+    a, t_len, _, n = _frame_ref(hx, hy, sx, sy, s)
+    if not t_len > 1.0:
+        return front, back
+    reach = int(MAX_REACH_T * t_len) + 1
+    search = int(core_half_depth * t_len)
+    for i, lv in enumerate(levels):
+        c = np.array([hx, hy]) + lv * a
+        anchor = _anchor_ref(mask, threshold, c, n, search)
+        if np.isnan(anchor):
+            continue
+        for direction, dest, want in ((1.0, front, want_front), (-1.0, back, want_back)):
+            if not want:
+                continue
+            d = _edge_ref(mask, threshold, c + anchor * n, direction * n, reach)
+            if np.isnan(d):
+                continue
+            off = anchor + direction * d
+            if _near_arm_ref(c + off * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len):
+                continue
+            dest[i] = off / t_len
+    return front, back
+
+
+def _fit_ref(levels, offsets, use, mid, ridge):
+    n = int(use.sum())
+    if n < 3:
+        return n, np.nan, np.nan, np.nan
+    d = levels[use] - mid
+    f = offsets[use]
+    a = np.array([[n, d.sum(), (d ** 2).sum()], [d.sum(), (d ** 2).sum(), (d ** 3).sum()],
+                  [(d ** 2).sum(), (d ** 3).sum(), (d ** 4).sum() + ridge]])
+    if not abs(np.linalg.det(a)) > 1e-18:
+        return n, np.nan, np.nan, np.nan
+    p = np.linalg.solve(a, np.array([f.sum(), (f * d).sum(), (f * d * d).sum()]))
+    return n, p[0], p[1], p[2]
+
+
+def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span):
+    lo, hi = levels[0], levels[-1]
+    mid = 0.5 * (lo + hi)
+    ridge = RIDGE * len(levels) * (0.5 * (hi - lo)) ** 4
+    use = np.isfinite(offsets)
+    n, p0, p1, p2 = _fit_ref(levels, offsets, use, mid, ridge)
+    for _ in range(len(levels) - min_points):
+        if n - 1 < min_points or np.isnan(p1):
+            break
+        d = levels - mid
+        r = np.where(use, np.abs(offsets - (p0 + p1 * d + p2 * d * d)), -np.inf)
+        worst = int(np.argmax(r))
+        if not r[worst] > max_resid:
+            break
+        use[worst] = False
+        n, p0, p1, p2 = _fit_ref(levels, offsets, use, mid, ridge)
+    if n < min_points or np.isnan(p1):
+        return np.nan
+    d = levels[use] - mid
+    if (np.abs(offsets[use] - (p0 + p1 * d + p2 * d * d)) > REJECT_FACTOR * max_resid).any():
+        return np.nan
+    idx = np.flatnonzero(use)
+    if levels[idx[-1]] - levels[idx[0]] < min_span * (hi - lo):
+        return np.nan
+    return float(np.degrees(np.arctan(p1)))
+
+
+def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_per_band,
+                           core_half_depth, arm_half_width):
+    nan2 = np.array([np.nan, np.nan])
+    if levels_per_band < 2 or not np.isfinite([hx, hy, sx, sy]).all():
+        return nan2
+    t_len = float(np.hypot(sx - hx, sy - hy))
+    if not t_len > 1.0:
+        return nan2
+    max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len)
+    min_points = max(4, levels_per_band // 2)
+    ang_f, ang_b = [np.nan] * 4, [np.nan] * 4
+    for b, (lo, hi) in enumerate((SACRAL_BAND, LUMBAR_BAND, RIB_BAND, LOWER_TRUNK_BAND)):
+        levels = lo + (hi - lo) * np.arange(levels_per_band) / (levels_per_band - 1)
+        want_front, want_back = b >= 2, b <= 2
+        front, back = trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy,
+                                        core_half_depth, arm_half_width, want_front,
+                                        want_back)
+        span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        if want_front:
+            ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span)
+        if want_back:
+            ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span)
+    return np.array([ang_b[0] - ang_b[1], ang_f[3] - 0.5 * (ang_f[2] + ang_b[2])])
