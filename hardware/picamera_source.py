@@ -27,16 +27,13 @@ picamera2 is imported inside this module only, lazily: it needs the OS's libcame
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from hardware.frame_source import FrameSource
-from hardware.reconnect import CameraUnavailable, ReopenSchedule
+from hardware.reconnect import CameraUnavailable, ReconnectingSource
 from station.config import CameraConfig
-from station.contracts import Frame
 from station.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -132,14 +129,14 @@ def camera_controls_for(cfg: CameraConfig, fps: float) -> dict[str, Any]:
     return controls
 
 
-class PiCameraSource(FrameSource):
+class PiCameraSource(ReconnectingSource):
     """Frames from a Raspberry Pi camera module; see the module docstring for the contract.
 
     `picamera2_class` is for tests (tests/fakes/fake_picamera2.py); `clock_s`/`sleep_s` drive
     the back-off (the default sleep wakes at once when `close()` is called).
     """
 
-    live = True
+    device_name = "camera"
 
     def __init__(self, camera: CameraConfig, camera_num: int = 0, *,
                  picamera2_class: Any = None,
@@ -149,15 +146,12 @@ class PiCameraSource(FrameSource):
                  capture_timeout_s: float | None = None,
                  backoff_first_s: float = 1.0, backoff_max_s: float = 30.0,
                  max_block_s: float = 1.0) -> None:
+        super().__init__(clock_s=clock_s, sleep_s=sleep_s, backoff_first_s=backoff_first_s,
+                         backoff_max_s=backoff_max_s, max_block_s=max_block_s)
         self.config = camera
         self.camera_num = camera_num
         self._picamera2 = picamera2_class if picamera2_class is not None else import_picamera2()
         self._clock_ns = clock_ns
-        self._closing = threading.Event()
-        self._sleep_s = sleep_s if sleep_s is not None else self._closing.wait
-        self._lock = threading.Lock()  # read() vs close() from another thread
-        self._schedule = ReopenSchedule(clock_s, backoff_first_s, backoff_max_s)
-        self.max_block_s = max_block_s
         self.fps = float(camera.fps)
         self.size_px = (camera.width_px, camera.height_px)
         # A capture that takes this long means the camera has stopped delivering.
@@ -165,16 +159,10 @@ class PiCameraSource(FrameSource):
             else max(1.0, 5.0 / self.fps)
         self.sensor_mode: dict[str, Any] | None = None
         self.model = "camera"
-        self.frames_captured = 0
-        self.failures_total = 0
-        self.reopen_count = 0
-        self._seq = 0
-        self._last_t_ns = -1
         self._warned_no_timestamp = False
-        self._cam: Any = None
         self._check_camera_listed()
         try:
-            self._open_camera()
+            self._device = self._open_device()
         except SourceError:
             raise
         except Exception as e:
@@ -184,7 +172,7 @@ class PiCameraSource(FrameSource):
                               f"{e}); check the ribbon cable and `rpicam-hello "
                               f"--list-cameras`") from None
 
-    # ------------------------------------------------------------------ opening
+    # ------------------------------------------------------------------ opening and closing
 
     def _check_camera_listed(self) -> None:
         info = getattr(self._picamera2, "global_camera_info", None)
@@ -196,7 +184,7 @@ class PiCameraSource(FrameSource):
                               f"{len(cameras)} camera(s); check the ribbon cable (contacts "
                               f"facing the board's connector) and `rpicam-hello --list-cameras`")
 
-    def _open_camera(self) -> None:
+    def _open_device(self) -> Any:
         cam = self._picamera2(self.camera_num)
         try:
             self.model = str(cam.camera_properties.get("Model", "camera"))
@@ -225,12 +213,11 @@ class PiCameraSource(FrameSource):
                 self.size_px = (int(actual[0]), int(actual[1]))
             cam.start()
         except BaseException:
-            self._close_quietly(cam)
+            self._close_device(cam)
             raise
-        self._cam = cam
+        return cam
 
-    @staticmethod
-    def _close_quietly(cam: Any) -> None:
+    def _close_device(self, cam: Any) -> None:
         for step in ("stop", "close"):
             try:
                 getattr(cam, step)()
@@ -239,65 +226,13 @@ class PiCameraSource(FrameSource):
 
     # ------------------------------------------------------------------ reading
 
-    @property
-    def status(self) -> str:
-        """One line for the screen: "camera ok", "camera lost, retrying in 4 s", ..."""
-        if self._closing.is_set():
-            return "camera closed"
-        return self._schedule.status("camera")
-
-    @property
-    def lost(self) -> bool:
-        return self._schedule.lost
-
-    def read(self) -> Frame | None:
-        """The next frame; CameraUnavailable while the camera is lost; None after close()."""
-        with self._lock:
-            if self._closing.is_set():
-                return None
-            if self._cam is None and not self._reopen():
-                return None
-            return self._capture()
-
-    def _reopen(self) -> bool:
-        """Wait (bounded) for the next attempt and try it; False if closed meanwhile."""
-        wait = self._schedule.wait_s()
-        if wait > 0:
-            self._sleep_s(min(wait, self.max_block_s))
-            if self._closing.is_set():
-                return False
-            if self._schedule.wait_s() > 0:
-                raise self._schedule.unavailable("camera")
+    def _capture_frame(self, cam: Any) -> tuple[np.ndarray, int]:
+        request = cam.capture_request(wait=self.capture_timeout_s)
         try:
-            self._open_camera()
-        except Exception as e:
-            delay = self._schedule.failed(f"{type(e).__name__}: {e}")
-            self.failures_total += 1
-            log.warning("camera reopen failed (%s: %s); retrying in %.0f s",
-                        type(e).__name__, e, delay)
-            raise self._schedule.unavailable("camera") from None
-        self._schedule.opened()
-        self.reopen_count += 1
-        log.info("camera reopened (attempt %d)", self._schedule.failures + 1)
-        return True
-
-    def _capture(self) -> Frame:
-        try:
-            request = self._cam.capture_request(wait=self.capture_timeout_s)
-        except Exception as e:
-            raise self._lost("capture", e) from None
-        try:
-            try:
-                rgb, metadata = self._convert(request)
-            finally:
-                request.release()
-        except Exception as e:
-            raise self._lost("frame", e) from None
-        self._schedule.delivered()
-        self.frames_captured += 1
-        frame = Frame(image=rgb, t_ns=self._timestamp_ns(metadata), seq=self._seq)
-        self._seq += 1
-        return frame
+            rgb, metadata = self._convert(request)
+        finally:
+            request.release()
+        return rgb, self._timestamp_ns(metadata)
 
     def _convert(self, request: Any) -> tuple[np.ndarray, dict]:
         bgr = request.make_array("main")
@@ -311,33 +246,11 @@ class PiCameraSource(FrameSource):
         return rgb, request.get_metadata()
 
     def _timestamp_ns(self, metadata: dict) -> int:
+        """SensorTimestamp, or the arrival time when a camera gives none (warned once)."""
         t_ns = metadata.get("SensorTimestamp")
-        if not isinstance(t_ns, int) or isinstance(t_ns, bool):
-            if not self._warned_no_timestamp:
-                log.warning("camera metadata has no SensorTimestamp; timing frames on arrival")
-                self._warned_no_timestamp = True
-            t_ns = self._clock_ns()
-        if t_ns <= self._last_t_ns:  # time must move forward for every stage downstream
-            t_ns = self._last_t_ns + 1
-        self._last_t_ns = t_ns
-        return t_ns
-
-    def _lost(self, what: str, error: Exception) -> CameraUnavailable:
-        cam, self._cam = self._cam, None
-        self._close_quietly(cam)
-        delay = self._schedule.failed(f"{type(error).__name__}: {error}")
-        self.failures_total += 1
-        log.warning("camera %s failed (%s: %s); reopening in %.0f s", what,
-                    type(error).__name__, error, delay)
-        return self._schedule.unavailable("camera")
-
-    # ------------------------------------------------------------------ closing
-
-    def close(self) -> None:
-        """Stop and release the camera; any later read() returns None. Safe to call twice
-        and from another thread (a read() waiting in its back-off wakes up)."""
-        self._closing.set()
-        with self._lock:
-            cam, self._cam = self._cam, None
-            if cam is not None:
-                self._close_quietly(cam)
+        if isinstance(t_ns, int) and not isinstance(t_ns, bool):
+            return t_ns
+        if not self._warned_no_timestamp:
+            log.warning("camera metadata has no SensorTimestamp; timing frames on arrival")
+            self._warned_no_timestamp = True
+        return self._clock_ns()
