@@ -6,6 +6,7 @@ STATION_REQUIRE_MEDIA=1 so that a missing clip fails instead of skipping.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 MEDIA_DIR = Path(os.environ.get("STATION_MEDIA_DIR", REPO.parent / "shared" / "media"))
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+# `station run`/`demo` record sessions into the data directory: never the user's own.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="station-test-data-")
+os.environ.pop("STATE_DIRECTORY", None)
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 

@@ -6,6 +6,7 @@ import argparse
 
 from station.commands.run import add_display_arguments
 from station.live.app import LiveOptions, run_live
+from station.store.live_recording import record_options
 
 NAME = "demo"
 HELP = "live station on a synthetic runner whose form starts poor and improves"
@@ -37,4 +38,4 @@ def run(args: argparse.Namespace) -> int:
         source="synthetic", realtime=True, headless=args.headless, seconds=seconds,
         screenshot=args.screenshot, stats_json=args.stats_json, config=args.config,
         real_pose=args.real_pose, no_gpio=args.no_gpio, synthetic_knobs=demo_scenario(seconds),
-        synthetic_seconds=seconds + 5.0, seed=args.seed))
+        synthetic_seconds=seconds + 5.0, seed=args.seed, record=record_options(args)))

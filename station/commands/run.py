@@ -7,6 +7,7 @@ from pathlib import Path
 from station.commands.analyze import positive_float
 from station.live.app import LiveOptions, run_live
 from station.live.sources import SOURCE_HELP
+from station.store.live_recording import add_record_arguments, record_options
 
 NAME = "run"
 HELP = "run the live station (camera, video file or synthetic runner)"
@@ -22,6 +23,7 @@ def add_display_arguments(p: argparse.ArgumentParser) -> None:
                    help="write fps, dropped frames and latency percentiles")
     p.add_argument("--config", type=Path, metavar="TOML", help="station config file")
     p.add_argument("--no-gpio", action="store_true", help="no buzzer, LED or button")
+    add_record_arguments(p)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -48,4 +50,5 @@ def run(args: argparse.Namespace) -> int:
         headless=args.headless, seconds=args.seconds, screenshot=args.screenshot,
         stats_json=args.stats_json, config=args.config, real_pose=args.real_pose,
         pose_task=args.pose_task, time_scale=args.time_scale, facing=args.facing,
-        height_cm=args.height_cm, belt_kmh=args.belt_kmh, no_gpio=args.no_gpio))
+        height_cm=args.height_cm, belt_kmh=args.belt_kmh, no_gpio=args.no_gpio,
+        record=record_options(args)))

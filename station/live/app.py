@@ -44,6 +44,7 @@ class LiveOptions:
     synthetic_knobs: Any = None
     synthetic_seconds: float = 3600.0
     seed: int = 0
+    record: Any = None  # station.store.live_recording.RecordOptions; None = no recording
 
 
 def warm_up_kernels() -> float:
@@ -68,8 +69,11 @@ def run_live(opts: LiveOptions) -> int:
     notifier = SystemdNotifier()
     source = open_source(opts.source, cfg, opts.realtime, opts.time_scale,
                          opts.synthetic_knobs, opts.synthetic_seconds, opts.seed)
-    screen = io = None
+    screen = io = recorder = None
     try:
+        from station.store.live_recording import open_live_recorder
+        recorder, runner_height_cm = open_live_recorder(opts.record, cfg, opts.source,
+                                                        source.fps)
         estimator = make_estimator(opts.source, source, opts.real_pose, opts.pose_task)
         jit_s = warm_up_kernels()
         log.info("kernels ready in %.2f s", jit_s)
@@ -86,8 +90,8 @@ def run_live(opts: LiveOptions) -> int:
             io = open_station_io(cfg, on_button=lambda: holder["loop"].press_button())
         buzzer = io.buzzer if io is not None else _SilentBuzzer()
         processor = Processor(estimator, cfg, ProcessorSettings(
-            fps=source.fps, facing=opts.facing, height_cm=opts.height_cm,
-            belt_kmh=opts.belt_kmh), buzzer)
+            fps=source.fps, facing=opts.facing, height_cm=opts.height_cm or runner_height_cm,
+            belt_kmh=opts.belt_kmh), buzzer, recorder=recorder)
         loop = LiveLoop(source, processor, screen, _printing_hooks(io),
                         lossless=not getattr(source, "live", False),
                         max_seconds=opts.seconds, watchdog=WatchdogPinger(notifier))
@@ -105,6 +109,11 @@ def run_live(opts: LiveOptions) -> int:
             screen.screenshot(opts.screenshot)
         stats = result.stats.as_dict() | {"end": result.end_reason, "errors": result.errors,
                                           "jit_warmup_s": round(jit_s, 3)}
+        if recorder is not None:
+            recorder.close()
+            stats["recorded_sessions"] = recorder.counts.sessions
+            stats["recording_status"] = recorder.status or "ok"
+            print(recorder.summary_line(), flush=True)
         if opts.stats_json is not None:
             opts.stats_json.parent.mkdir(parents=True, exist_ok=True)
             opts.stats_json.write_text(json.dumps(stats, indent=2) + "\n")
@@ -115,6 +124,8 @@ def run_live(opts: LiveOptions) -> int:
             print(f"station: {err}", file=sys.stderr)
         return 0 if not result.errors else 1
     finally:
+        if recorder is not None:
+            recorder.close()
         if io is not None:
             io.close()
         if screen is not None:

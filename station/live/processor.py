@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from station.config import StationConfig
@@ -53,8 +53,12 @@ class FrameOutcome:
 class Processor:
     def __init__(self, estimator: PoseEstimator, cfg: StationConfig,
                  settings: ProcessorSettings, buzzer: object,
-                 clock_ns: Callable[[], int] = time.monotonic_ns) -> None:
+                 clock_ns: Callable[[], int] = time.monotonic_ns,
+                 recorder: object | None = None) -> None:
         self.estimator = estimator
+        # Session recording (station.store.SessionRecorder; None = not recording). Its
+        # methods only enqueue, so calling them here costs no I/O.
+        self.recorder = recorder
         self.cfg = cfg
         self.settings = settings
         self.buzzer = buzzer
@@ -89,8 +93,14 @@ class Processor:
         elif self._last_seen_ns is not None and t - self._last_seen_ns > LEFT_AFTER_S * 1e9:
             self._runner_left(t, out)
         update = self.analyzer.update(pose)
+        if self.recorder is not None:
+            self.recorder.add_frame(pose, frame)
+            for event in update.events:
+                self.recorder.add_event(event)
         for stride in update.strides:
             out.strides += 1
+            if self.recorder is not None:
+                self.recorder.add_stride(stride)
             change = self.session.on_stride(stride.t_ns)
             if change is not None:
                 self._on_session_change(change, out)
@@ -101,6 +111,8 @@ class Processor:
             cue = self.cue_engine.update(stride, self.metronome.target_spm)
             if cue is not None:
                 out.cue = cue
+                if self.recorder is not None:
+                    self.recorder.add_cue(cue)
                 self.buzzer.play_cue(cue.id)
                 self._cue_on_screen = CueOnScreen.from_cue(cue)
                 self._cue_arrival_ns = times.t_arrival_ns
@@ -112,18 +124,31 @@ class Processor:
             if ticks:
                 self.buzzer.schedule_ticks([k + self._frame_to_mono_ns for k in ticks])
         out.state = self._screen_state(frame, pose, t)
+        if self.recorder is not None and self.recorder.status:  # "recording stopped: ..."
+            out.state = replace(out.state, status=self.recorder.status)
         times.t_metrics_ns = self.clock_ns()
         return out
 
     def end(self, t_ns: int, reason: str = "source ended") -> list[SessionChange]:
         change = self.session.end(t_ns, reason)
+        if change is not None:
+            self._record_change(change)
         return [change] if change is not None else []
 
     def button(self, t_ns: int) -> SessionChange:
         change = self.session.on_button(t_ns)
         if change.kind == "started":
             self.cue_engine.reset()
+        self._record_change(change)
         return change
+
+    def _record_change(self, change: SessionChange) -> None:
+        if self.recorder is None:
+            return
+        if change.kind == "started":
+            self.recorder.start_session(change.t_ns, change.reason)
+        else:
+            self.recorder.end_session(change.t_ns, change.reason)
 
     # ---- helpers -------------------------------------------------------------------------
     def _runner_left(self, t_ns: int, out: FrameOutcome) -> None:
@@ -136,9 +161,11 @@ class Processor:
         change = self.session.end(t_ns, "runner left")
         if change is not None:
             out.session_changes.append(change)
+            self._record_change(change)
 
     def _on_session_change(self, change: SessionChange, out: FrameOutcome) -> None:
         out.session_changes.append(change)
+        self._record_change(change)
         if change.kind == "started":
             self.cue_engine.reset()
             self.metronome.reset()

@@ -1,0 +1,417 @@
+"""SessionRecorder: the live loop's sessions written to SQLite on the recorder's own thread.
+
+The loop calls start_session / add_frame / add_stride / add_event / add_cue / end_session;
+each only puts an item on a queue and returns (no I/O on the loop's threads). The recorder
+thread applies the items and commits a batch every `commit_every_s` (0.5 s): a kill -9 or
+a power cut loses at most that much (synchronous=FULL, see station.store.db).
+
+Before a session starts the recorder keeps the last few seconds of frames, events and
+strides in memory (`preroll_s`): the SessionTracker starts a session at the first of the
+strides that prove someone is running, which it only knows a few strides later.
+
+A full disk (SQLITE_FULL, ENOSPC) stops the recording: the error is logged once, `status`
+reads "recording stopped: disk full" for the screen, and every add_* keeps returning at
+once while the loop and its cues go on.
+"""
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import logging
+import queue
+import socket
+import sqlite3
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from station import __version__
+from station.contracts import Cue, Frame, GaitEvent, Pose, StrideMetrics
+from station.errors import BadInput
+from station.store import db
+from station.store.video import DEFAULT_MAX_WIDTH_PX, VideoKeeper
+
+log = logging.getLogger(__name__)
+
+COMMIT_EVERY_S = 0.5
+PREROLL_S = 8.0
+#: Frames before the session's start kept with it (the first stride's own frames).
+FRAMES_BEFORE_START_S = 2.5
+#: Images waiting for the video encoder; beyond this a frame's image is skipped (counted).
+MAX_PENDING_IMAGES = 30
+_CLOSE = object()
+
+
+@dataclass
+class _Slot:
+    """A session as the recorder thread sees it; `id` is set when its row is inserted."""
+    started_ns: int
+    started_at: str
+    video_rel: str | None
+    id: int | None = None
+    video: VideoKeeper | None = None
+
+
+@dataclass
+class RecorderCounts:
+    sessions: list[int] = field(default_factory=list)
+    frames: int = 0
+    strides: int = 0
+    events: int = 0
+    cues: int = 0
+    commits: int = 0
+    images_skipped: int = 0
+
+
+class SessionRecorder:
+    def __init__(self, data_dir: Path, *, config: dict[str, Any], runner_id: int | None = None,
+                 source: str = "", fps: float | None = None, notes: str = "",
+                 keep_video: bool = False, video_max_width_px: int = DEFAULT_MAX_WIDTH_PX,
+                 commit_every_s: float = COMMIT_EVERY_S, preroll_s: float = PREROLL_S,
+                 max_page_count: int | None = None, wait_for_video: bool = False) -> None:
+        self.data_dir = Path(data_dir)
+        self.config_json = json.dumps(config, sort_keys=True)
+        self.runner_id = runner_id
+        self.source = source
+        self.fps = fps
+        self.notes = notes
+        self.keep_video = keep_video
+        self.video_max_width_px = video_max_width_px
+        self.commit_every_s = commit_every_s
+        self.preroll_ns = int(preroll_s * 1e9)
+        self.max_page_count = max_page_count  # tests: simulate a full disk
+        # Live: a frame's image is skipped when the encoder is behind (the loop never
+        # waits). Importing a file: wait, every frame goes into the video.
+        self.wait_for_video = wait_for_video
+        self.station = socket.gethostname()
+        self.counts = RecorderCounts()
+        self.status = ""            # "" or what the screen should show
+        self.interrupted_found: list[int] = []
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._stopped = False
+        self._image_slots = threading.Semaphore(MAX_PENDING_IMAGES)
+        self._thread: threading.Thread | None = None
+        self._lock = db.RecordingLock(self.data_dir)
+        self._conn: sqlite3.Connection | None = None
+        # recorder-thread state
+        self._slot: _Slot | None = None
+        self._ops: list[tuple] = []
+        self._pre_frames: deque = deque()
+        self._pre_strides: deque = deque()
+        self._pre_events: deque = deque()
+        self._size: tuple[int, int] | None = None
+        self._last_t_ns = 0
+
+    # ---- life cycle (caller's thread) ----------------------------------------------------
+    def start(self) -> "SessionRecorder":
+        """Open the database (errors are BadInput here, before the loop starts), end
+        sessions cut off earlier as 'interrupted', and start the recorder thread."""
+        db.prepare_data_dir(self.data_dir)
+        if not self._lock.acquire(timeout_s=3.0):
+            raise BadInput(f"another station process is recording into {self.data_dir}")
+        try:
+            self._conn = db.connect(self.data_dir)
+            if self.max_page_count is not None:
+                self._conn.execute(f"PRAGMA max_page_count = {int(self.max_page_count)}")
+            self.interrupted_found = db.mark_interrupted(self._conn)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Write what is queued, end an open session ('recorder closed'), stop the thread."""
+        if self._thread is not None:
+            self._q.put((_CLOSE,))
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.error("recorder thread did not finish within %.0f s", timeout_s)
+            self._thread = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._lock.release()
+
+    def __enter__(self) -> "SessionRecorder":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def recording(self) -> bool:
+        return not self._stopped
+
+    def summary_line(self) -> str:
+        ids = self.counts.sessions
+        where = f"into {self.data_dir / db.DB_NAME}"
+        if self.status:
+            return f"{self.status}; recorded session(s) {ids or 'none'} {where}"
+        if not ids:
+            return f"no session recorded (nobody ran) {where}"
+        return (f"recorded session(s) {', '.join(map(str, ids))} {where} "
+                f"(station sessions show {ids[-1]})")
+
+    # ---- the live loop's calls: enqueue and return ---------------------------------------
+    def start_session(self, t_ns: int, reason: str = "") -> None:
+        if not self._stopped:
+            self._q.put(("start", t_ns, time.time()))
+
+    def end_session(self, t_ns: int, reason: str) -> None:
+        if not self._stopped:
+            self._q.put(("end", t_ns, reason))
+
+    def add_frame(self, pose: Pose, frame: Frame | None = None) -> None:
+        if self._stopped:
+            return
+        image = None
+        if self.keep_video and frame is not None:
+            if self._image_slots.acquire(blocking=self.wait_for_video, timeout=(
+                    5.0 if self.wait_for_video else None)):
+                image = frame.image
+            else:
+                self.counts.images_skipped += 1
+        size = (frame.width_px, frame.height_px) if frame is not None else None
+        self._q.put(("frame", pose.t_ns, pose.seq, pose.xy, pose.vis, image, size))
+
+    def add_stride(self, stride: StrideMetrics) -> None:
+        if not self._stopped:
+            self._q.put(("stride", stride.t_ns, stride))
+
+    def add_event(self, event: GaitEvent) -> None:
+        if not self._stopped:
+            self._q.put(("event", event.t_ns, event))
+
+    def add_cue(self, cue: Cue) -> None:
+        if not self._stopped:
+            self._q.put(("cue", cue.t_ns, cue))
+
+    # ---- recorder thread ----------------------------------------------------------------
+    def _run(self) -> None:
+        next_commit = time.monotonic() + self.commit_every_s
+        closing = False
+        while not closing:
+            timeout = max(0.0, next_commit - time.monotonic())
+            try:
+                item = self._q.get(timeout=timeout)
+            except queue.Empty:
+                item = None
+            if item is not None:
+                if item[0] is _CLOSE:
+                    closing = True
+                    if self._slot is not None:
+                        self._end(self._last_t_ns, "recorder closed")
+                else:
+                    self._guarded(self._handle, item)
+            if closing or time.monotonic() >= next_commit or len(self._ops) >= 5000:
+                self._guarded(self._flush)
+                next_commit = time.monotonic() + self.commit_every_s
+        if self._slot is not None and self._slot.video is not None:
+            self._slot.video.close()
+
+    def _guarded(self, fn, *args) -> None:
+        if self._stopped:
+            if args and args[0][0] == "frame" and args[0][5] is not None:
+                self._image_done()
+            return
+        try:
+            fn(*args)
+        except sqlite3.Error as e:
+            full = getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or \
+                "full" in str(e).lower()
+            self._stop("disk full" if full else f"database error ({e})", e)
+        except OSError as e:
+            self._stop("disk full" if e.errno == errno.ENOSPC else f"error ({e.strerror})", e)
+        except Exception as e:  # a bug here must not take the live loop down
+            log.exception("recorder failed")
+            self._stop(f"error ({e})", e)
+
+    def _stop(self, what: str, exc: BaseException) -> None:
+        self._stopped = True
+        self.status = f"recording stopped: {what}"
+        log.error("%s (%s); the station goes on without recording", self.status, exc)
+        self._ops.clear()
+        conn = self._conn
+        if conn is not None and conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        slot = self._slot
+        if slot is not None:
+            if slot.video is not None:
+                slot.video.close()
+            if slot.id is not None and conn is not None:
+                try:  # may itself fail on a full disk: then the next start marks it
+                    conn.execute("UPDATE sessions SET end_reason = ?, ended_ns = ?, "
+                                 "ended_at = ? WHERE id = ?",
+                                 (self.status, self._last_t_ns,
+                                  db.iso_plus(slot.started_at,
+                                              (self._last_t_ns - slot.started_ns) / 1e9),
+                                  slot.id))
+                except sqlite3.Error:
+                    pass
+        self._slot = None
+
+    def _image_done(self) -> None:
+        self._image_slots.release()
+
+    def _handle(self, item: tuple) -> None:
+        kind, t_ns = item[0], item[1]
+        if kind == "start":
+            self._start(t_ns, item[2])
+            return
+        if kind == "end":
+            if self._slot is not None:
+                self._end(t_ns, item[2])
+            return
+        self._last_t_ns = max(self._last_t_ns, t_ns)
+        if kind == "frame":
+            if item[6] is not None:
+                self._size = item[6]
+            if self._slot is None:
+                if item[5] is not None:
+                    self._image_done()
+                self._pre_frames.append(item[:5] + (None, None))
+                self._trim(self._pre_frames, t_ns)
+                return
+            self._frame_op(item)
+        elif self._slot is None:
+            pre = self._pre_strides if kind == "stride" else self._pre_events
+            if kind != "cue":
+                pre.append(item)
+                self._trim(pre, t_ns)
+        else:
+            self._ops.append((kind, self._slot, item[2]))
+
+    def _trim(self, pre: deque, now_ns: int) -> None:
+        while pre and pre[0][1] < now_ns - self.preroll_ns:
+            pre.popleft()
+
+    def _frame_op(self, item: tuple) -> None:
+        _, t_ns, seq, xy, vis, image, _size = item
+        video_index = None
+        slot = self._slot
+        if image is not None:
+            try:
+                if slot.video is None and slot.video_rel is not None:
+                    slot.video = VideoKeeper(self.data_dir / slot.video_rel, self.fps or 30.0,
+                                             self.video_max_width_px)
+                if slot.video is not None:
+                    video_index = slot.video.write(image)
+            finally:
+                self._image_done()
+        self._ops.append(("frame", slot, (seq, t_ns, np.asarray(xy, "<f4").tobytes(),
+                                          np.asarray(vis, "<f4").tobytes(), video_index)))
+
+    def _start(self, t_ns: int, wall_s: float) -> None:
+        if self._slot is not None:
+            self._end(t_ns, "new session")
+        # The tracker starts a session a few strides after its start time: date it back.
+        started_at = db.utc_iso(wall_s - max(0, self._last_t_ns - t_ns) / 1e9)
+        video_rel = None
+        if self.keep_video:
+            stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(wall_s))
+            video_rel = f"{db.VIDEO_DIR}/session-{stamp}-{t_ns % 1_000_000:06d}.mp4"
+        self._slot = _Slot(t_ns, started_at, video_rel)
+        self._ops.append(("start", self._slot, None))
+        # The pre-roll: the frames of the strides that started the session, and those strides.
+        for item in self._pre_frames:
+            if item[1] >= t_ns - int(FRAMES_BEFORE_START_S * 1e9):
+                self._frame_op(item)
+        for pre in (self._pre_strides, self._pre_events):
+            for item in pre:
+                if item[1] >= t_ns - (0 if pre is self._pre_strides
+                                      else int(FRAMES_BEFORE_START_S * 1e9)):
+                    self._ops.append((item[0], self._slot, item[2]))
+        for pre in (self._pre_frames, self._pre_strides, self._pre_events):
+            pre.clear()
+
+    def _end(self, t_ns: int, reason: str) -> None:
+        slot = self._slot
+        self._ops.append(("end", slot, (t_ns, reason)))
+        if slot.video is not None:
+            slot.video.close()
+        self._slot = None
+
+    def _flush(self) -> None:
+        if not self._ops:
+            return
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for kind, group in itertools.groupby(self._ops, key=lambda op: op[0]):
+                self._write(conn, kind, list(group))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._count(self._ops)
+        self._ops = []
+        self.counts.commits += 1
+
+    def _write(self, conn: sqlite3.Connection, kind: str, ops: list[tuple]) -> None:
+        if kind == "start":
+            for _, slot, _ in ops:
+                w, h = self._size or (None, None)
+                cur = conn.execute(
+                    "INSERT INTO sessions (runner_id, started_ns, started_at, station, "
+                    "software_version, config_json, source, fps, width_px, height_px, notes, "
+                    "video_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (self.runner_id, slot.started_ns, slot.started_at, self.station,
+                     __version__, self.config_json, self.source, self.fps, w, h, self.notes,
+                     slot.video_rel))
+                slot.id = int(cur.lastrowid)
+        elif kind == "end":
+            for _, slot, (t_ns, reason) in ops:
+                conn.execute("UPDATE sessions SET ended_ns = ?, ended_at = ?, end_reason = ? "
+                             "WHERE id = ?",
+                             (t_ns, db.iso_plus(slot.started_at, (t_ns - slot.started_ns) / 1e9),
+                              reason, slot.id))
+        elif kind == "frame":
+            conn.executemany("INSERT INTO frames (session_id, seq, t_ns, xy, vis, video_index) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", [(s.id, *row) for _, s, row in ops])
+        elif kind == "stride":
+            conn.executemany(
+                "INSERT INTO strides (session_id, idx, foot, t_ns, values_json, reasons_json) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(s.id, st.index, st.foot, st.t_ns, db.values_to_json(st.values),
+                  json.dumps(st.reasons, sort_keys=True)) for _, s, st in ops])
+        elif kind == "event":
+            conn.executemany("INSERT INTO events (session_id, t_ns, kind, foot) "
+                             "VALUES (?, ?, ?, ?)",
+                             [(s.id, e.t_ns, e.kind, e.foot) for _, s, e in ops])
+        elif kind == "cue":
+            conn.executemany("INSERT INTO cues (session_id, t_ns, cue_id, message, severity) "
+                             "VALUES (?, ?, ?, ?, ?)",
+                             [(s.id, c.t_ns, c.id, c.message, c.severity) for _, s, c in ops])
+
+    def _count(self, ops: list[tuple]) -> None:
+        c = self.counts
+        for kind, slot, _ in ops:
+            if kind == "start":
+                c.sessions.append(slot.id)
+            elif kind == "frame":
+                c.frames += 1
+            elif kind == "stride":
+                c.strides += 1
+            elif kind == "event":
+                c.events += 1
+            elif kind == "cue":
+                c.cues += 1
+
+
+def open_recorder(data_dir: Path, **kwargs: Any) -> SessionRecorder:
+    return SessionRecorder(data_dir, **kwargs).start()
+
+
+__all__ = ["SessionRecorder", "RecorderCounts", "open_recorder"]
