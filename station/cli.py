@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "station.commands.synth",
     "station.commands.bench",
     "station.commands.doctor",
+    "station.commands.runners",
+    "station.commands.sessions",
+    "station.commands.report",
 )
 
 
