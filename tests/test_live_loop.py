@@ -3,6 +3,7 @@ one, stats, clean stop from another thread; and `station demo` end to end."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -106,7 +107,8 @@ def test_demo_end_to_end(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "station", "demo", "--headless", "--seconds", "14",
          "--screenshot", str(png), "--stats-json", str(stats), "--no-gpio"],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, STATE_DIRECTORY=str(tmp_path / "state")))
     assert proc.returncode == 0, proc.stderr
     assert "session  started (running)" in proc.stdout
     assert " cue " in proc.stdout                 # the poor form is cued within 12 s
@@ -143,3 +145,37 @@ def test_camera_lost_then_back_shows_a_message_and_continues():
     assert result.end_reason == "source ended" and not result.errors
     assert result.stats.frames_read == 40
     assert any(s.mode == "message" and "camera lost" in s.status for s in screen.states)
+
+
+def test_demo_talks_to_systemd(tmp_path):
+    """READY after warm-up, WATCHDOG pings from the running loop, STOPPING on the way out,
+    through a real datagram socket standing in for systemd's notify socket."""
+    import socket
+    sock_path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(sock_path))
+    sock.settimeout(0.5)
+    env = dict(os.environ, NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC="1000000")
+    err_path = tmp_path / "stderr.txt"
+    err = err_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "demo", "--headless", "--seconds", "5", "--no-gpio"],
+        env=dict(env, STATE_DIRECTORY=str(tmp_path / "state")),
+        stdout=subprocess.DEVNULL, stderr=err)
+    messages: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            messages.append(sock.recv(4096).decode())
+        except socket.timeout:
+            if proc.poll() is not None:
+                break
+    proc.wait(timeout=30)
+    sock.close()
+    err.close()
+    assert proc.returncode == 0, err_path.read_text()
+    kinds = [m.split("\n")[0].split("=")[0] for m in messages]
+    assert kinds[0] == "READY" and "STOPPING" in kinds
+    ready, stopping = kinds.index("READY"), kinds.index("STOPPING")
+    # 5 s of running with a 1 s watchdog: pinged about every 0.5 s in between.
+    assert kinds[ready:stopping].count("WATCHDOG") >= 5
