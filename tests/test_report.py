@@ -45,7 +45,7 @@ def two_sessions(tmp_path_factory):
 
 
 def _row(html: str, label: str) -> str:
-    m = re.search(r"<tr[^>]*><td class='l'>" + re.escape(label) + r"(?:\s*<span[^<]*</span>)?"
+    m = re.search(r"<tr[^>]*><td class='l[^']*'>" + re.escape(label) + r"(?:\s*<span[^<]*</span>)?"
                   r"</td>.*?</tr>", html)
     assert m, label
     return m.group(0)
@@ -57,7 +57,7 @@ def test_known_changes_are_real_and_trunk_lean_is_not(two_sessions):
     assert "real change" in _row(html, "Cadence")
     assert "within noise" in _row(html, "Trunk lean")
     assert "within noise" in _row(html, "Vertical oscillation")
-    summary = html.split("<table><tr><th class='l'>Metric")[0]
+    summary = html.split("<table class='metrics'>")[0]
     assert "<b>Overstride</b>" in summary and "<b>Cadence</b>" in summary
     assert "Trunk lean" in summary.split("Within noise")[1]
 

@@ -11,7 +11,7 @@ from station.report.data import SessionData, load_session
 from station.report.frames import matched_frames
 from station.report.html import render_html
 from station.report.plots import distributions_png, over_time_png
-from station.store.db import Store
+from station.store.store import Store
 
 
 def build_report(store: Store, ids: list[int], out: Path) -> str:

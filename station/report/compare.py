@@ -50,8 +50,8 @@ METHOD_TEXT = (
     f"of {BLOCK_STRIDES} consecutive strides). Stride noise = each session's robust "
     "stride-to-stride SD, (p90 − p10) / 2.563, pooled. A change is called real when its 95% "
     f"interval excludes zero, it is at least {NOISE_FRACTION:g} × the stride noise, and it "
-    "is at least the metric's smallest worthwhile change (the 'floor' column: about what a "
-    "2D side view resolves; for the asymmetries one video frame as a share of a step); "
+    "is at least the metric's smallest worthwhile change (the 'smallest real' column: about "
+    "what a 2D side view resolves; for the asymmetries one video frame as a share of a step); "
     "otherwise it is within noise. "
     f"Sessions with fewer than {MIN_STRIDES} measured strides are not compared.")
 

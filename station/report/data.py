@@ -8,7 +8,7 @@ import numpy as np
 
 from kernels.stride_metrics import STRIDE_METRIC_NAMES
 from station.contracts import Cue, GaitEvent, StrideMetrics
-from station.store.db import SessionInfo, Store
+from station.store.store import SessionInfo, Store
 from station.summary import ESTIMATES, UNITS
 
 LABELS = {
@@ -36,6 +36,19 @@ ORDER = ("pelvic_tilt_deg", "rib_flare_deg", "overstride_pct", "waist_bend_deg",
          "duty_factor_pct", "head_forward_pct", "shoulder_shrug_pct", "step_time_asym_pct",
          "contact_asym_pct")
 assert set(ORDER) == set(STRIDE_METRIC_NAMES)
+#: Typical values / targets from METRICS.md, for reading the numbers (not used in verdicts).
+TYPICAL = {
+    "cadence_spm": "own +5–10%", "trunk_lean_deg": "5–12",
+    "body_lean_deg": "a few ° forward", "waist_bend_deg": "small",
+    "pelvic_tilt_deg": "flat-ish", "rib_flare_deg": "near 0", "overstride_pct": "small",
+    "shank_angle_ic_deg": "0–6; >10 overstride",
+    "foot_strike_angle_deg": ">8 rearfoot, −3..8 mid", "ground_contact_ms": "160–300",
+    "flight_ms": "", "duty_factor_pct": "25–48", "vertical_oscillation_cm": "6–10",
+    "hip_extension_deg": "≥10–15", "knee_flexion_ic_deg": "~18",
+    "knee_flexion_peak_deg": "≥40", "head_forward_pct": "small", "shoulder_shrug_pct": "~0",
+    "step_time_asym_pct": "<4", "contact_asym_pct": "<4",
+}
+assert set(TYPICAL) == set(ORDER)
 
 
 def unit_label(name: str) -> str:

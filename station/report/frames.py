@@ -12,7 +12,7 @@ import numpy as np
 from station.contracts import LM, Pose
 from station.overlay import draw_pose_bgr
 from station.report.data import SessionData
-from station.store.db import SessionFrames, Store
+from station.store.store import SessionFrames, Store
 from station.store.video import read_video_frames
 
 PHASES = ("initial contact", "mid-stance", "toe-off")

@@ -11,7 +11,7 @@ from collections import Counter
 
 from station import __version__
 from station.report.compare import METHOD_TEXT, REAL, Change
-from station.report.data import SessionData
+from station.report.data import TYPICAL, SessionData
 from station.report.frames import PHASES, MatchedFrames
 from station.report.plots import COLOURS
 
@@ -26,6 +26,9 @@ th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right;
          vertical-align: top; }
 th { background: #f2f2f2; font-weight: 600; }
 td.l, th.l { text-align: left; }
+table.metrics td { white-space: nowrap; font-size: 13px; }
+table.metrics td.wrap { white-space: normal; }
+table.metrics td.typ { white-space: normal; max-width: 130px; }
 .real { background: #fff1cc; }
 .verdict-real { font-weight: 700; color: #8a4b00; }
 .verdict-noise { color: #557; }
@@ -152,17 +155,19 @@ def _compare_table(changes: list[Change]) -> str:
         if c.verdict == "not measured":
             verdict += f" ({_e(b.reason or a.reason)})" if (b.reason or a.reason) else ""
         rows.append(
-            f"<tr{cls}><td class='l'>{_label(b)}</td><td class='l'>{_e(b.unit)}</td>"
-            f"<td>{_num(b.median, d)}</td><td class='small'>{_range(b.p10, b.p90, d)}"
-            f"</td><td>{_num(a.median, d)}</td><td class='small'>{_range(a.p10, a.p90, d)}"
-            f"</td><td><b>{_num(c.delta, d, True)}</b></td>"
+            f"<tr{cls}><td class='l wrap'>{_label(b)}</td><td class='l'>{_e(b.unit)}</td>"
+            f"<td class='l small typ'>{_e(TYPICAL[b.name])}</td><td>{_num(b.median, d)}</td>"
+            f"<td class='small'>{_range(b.p10, b.p90, d)}</td><td>{_num(a.median, d)}</td>"
+            f"<td class='small'>{_range(a.p10, a.p90, d)}</td>"
+            f"<td><b>{_num(c.delta, d, True)}</b></td>"
             f"<td class='small'>{_range(c.ci_lo, c.ci_hi, d, True)}</td>"
             f"<td class='small'>{_num(c.noise_sd, d)}</td><td class='small'>"
             f"{_num(c.floor, d)}</td><td class='l {vcls}'>{verdict}</td></tr>")
-    return ("<table><tr><th class='l'>Metric</th><th class='l'>Unit</th>"
-            "<th>Before<br>median</th><th>p10–p90</th><th>After<br>median</th><th>p10–p90</th>"
+    return ("<table class='metrics'><tr><th class='l'>Metric</th><th class='l'>Unit</th>"
+            "<th class='l'>Typical</th><th>Before<br>median</th><th>p10–p90</th>"
+            "<th>After<br>median</th><th>p10–p90</th>"
             "<th>Change</th><th>95% interval</th><th>Stride<br>noise (SD)</th>"
-            "<th>Floor</th><th class='l'>Verdict</th></tr>" + "".join(rows) + "</table>")
+            "<th>Smallest<br>real</th><th class='l'>Verdict</th></tr>" + "".join(rows) + "</table>")
 
 
 def _single_table(s: SessionData) -> str:
@@ -171,12 +176,15 @@ def _single_table(s: SessionData) -> str:
         d = _digits(m.unit)
         if not m.n:
             rows.append(f"<tr><td class='l'>{_label(m)}</td><td class='l'>{_e(m.unit)}</td>"
+                        f"<td class='l small typ'>{_e(TYPICAL[m.name])}</td>"
                         f"<td class='na' colspan='3'>not measured: {_e(m.reason)}</td></tr>")
             continue
         rows.append(f"<tr><td class='l'>{_label(m)}</td><td class='l'>{_e(m.unit)}</td>"
+                    f"<td class='l small typ'>{_e(TYPICAL[m.name])}</td>"
                     f"<td><b>{_num(m.median, d)}</b></td><td>{_range(m.p10, m.p90, d)}"
                     f"</td><td>{m.n}</td></tr>")
-    return ("<table><tr><th class='l'>Metric</th><th class='l'>Unit</th><th>Median</th>"
+    return ("<table class='metrics'><tr><th class='l'>Metric</th><th class='l'>Unit</th>"
+            "<th class='l'>Typical</th><th>Median</th>"
             "<th>p10–p90</th><th>Strides</th></tr>" + "".join(rows) + "</table>")
 
 
@@ -195,6 +203,12 @@ def _frames_section(sessions: list[SessionData], frames: list[MatchedFrames | No
     if notes:
         parts.append("<p class='small'>" + "<br>".join(_e(n) for n in notes) + "</p>")
     cols = len(sessions)
+    if cols == 1 and frames[0] is not None:  # one session: the three phases in a row
+        f = frames[0]
+        row = "".join(f"<div><div class='ph'>{_e(im.phase.capitalize())}</div>"
+                      f"{_img(im.png, im.phase)}</div>" for im in f.images)
+        return "".join(parts) + ("<div class='frames' style='grid-template-columns: "
+                                 f"repeat(3, 1fr)'>{row}</div>")
     grid = [f"<div class='frames' style='grid-template-columns: 140px repeat({cols}, 1fr)'>"]
     grid.append("<div></div>" + "".join(f"<div class='ph'>{n}</div>" for n in names))
     for k, phase in enumerate(PHASES):
@@ -209,7 +223,7 @@ def _frames_section(sessions: list[SessionData], frames: list[MatchedFrames | No
 
 
 def _cues_section(sessions: list[SessionData]) -> str:
-    names = ["Before", "After"] if len(sessions) == 2 else ["Session"]
+    names = ["Before", "After"] if len(sessions) == 2 else ["This session"]
     out = []
     for name, s in zip(names, sessions):
         counts = Counter((c.id, c.message) for c in s.cues)

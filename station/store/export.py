@@ -13,7 +13,7 @@ from pathlib import Path
 
 from station import summary as sm
 from station.landmark_file import LandmarkTrack, write_landmarks_csv
-from station.store.db import Store
+from station.store.store import Store
 
 
 def export_session(store: Store, session_id: int, out_dir: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from station.config import StationConfig, config_to_dict
 from station.data_dir import resolve_data_dir
-from station.store.db import Store
+from station.store.store import Store
 from station.store.recorder import SessionRecorder
 
 log = logging.getLogger(__name__)

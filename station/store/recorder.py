@@ -36,6 +36,7 @@ from station.contracts import Cue, Frame, GaitEvent, Pose, StrideMetrics
 from station.errors import BadInput
 from station.store import db
 from station.store.video import DEFAULT_MAX_WIDTH_PX, VideoKeeper
+from station.store.writes import write_ops
 
 log = logging.getLogger(__name__)
 
@@ -348,8 +349,13 @@ class SessionRecorder:
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
+            w, h = self._size or (None, None)
+            fields = dict(runner_id=self.runner_id, station=self.station,
+                          software_version=__version__, config_json=self.config_json,
+                          source=self.source, fps=self.fps, width_px=w, height_px=h,
+                          notes=self.notes)
             for kind, group in itertools.groupby(self._ops, key=lambda op: op[0]):
-                self._write(conn, kind, list(group))
+                write_ops(conn, kind, list(group), fields)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -358,42 +364,6 @@ class SessionRecorder:
         self._count(self._ops)
         self._ops = []
         self.counts.commits += 1
-
-    def _write(self, conn: sqlite3.Connection, kind: str, ops: list[tuple]) -> None:
-        if kind == "start":
-            for _, slot, _ in ops:
-                w, h = self._size or (None, None)
-                cur = conn.execute(
-                    "INSERT INTO sessions (runner_id, started_ns, started_at, station, "
-                    "software_version, config_json, source, fps, width_px, height_px, notes, "
-                    "video_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (self.runner_id, slot.started_ns, slot.started_at, self.station,
-                     __version__, self.config_json, self.source, self.fps, w, h, self.notes,
-                     slot.video_rel))
-                slot.id = int(cur.lastrowid)
-        elif kind == "end":
-            for _, slot, (t_ns, reason) in ops:
-                conn.execute("UPDATE sessions SET ended_ns = ?, ended_at = ?, end_reason = ? "
-                             "WHERE id = ?",
-                             (t_ns, db.iso_plus(slot.started_at, (t_ns - slot.started_ns) / 1e9),
-                              reason, slot.id))
-        elif kind == "frame":
-            conn.executemany("INSERT INTO frames (session_id, seq, t_ns, xy, vis, video_index) "
-                             "VALUES (?, ?, ?, ?, ?, ?)", [(s.id, *row) for _, s, row in ops])
-        elif kind == "stride":
-            conn.executemany(
-                "INSERT INTO strides (session_id, idx, foot, t_ns, values_json, reasons_json) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(s.id, st.index, st.foot, st.t_ns, db.values_to_json(st.values),
-                  json.dumps(st.reasons, sort_keys=True)) for _, s, st in ops])
-        elif kind == "event":
-            conn.executemany("INSERT INTO events (session_id, t_ns, kind, foot) "
-                             "VALUES (?, ?, ?, ?)",
-                             [(s.id, e.t_ns, e.kind, e.foot) for _, s, e in ops])
-        elif kind == "cue":
-            conn.executemany("INSERT INTO cues (session_id, t_ns, cue_id, message, severity) "
-                             "VALUES (?, ?, ?, ?, ?)",
-                             [(s.id, c.t_ns, c.id, c.message, c.severity) for _, s, c in ops])
 
     def _count(self, ops: list[tuple]) -> None:
         c = self.counts
