@@ -238,6 +238,18 @@ def test_a_full_disk_stops_recording_and_the_calls_keep_returning(tmp_path, capl
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_recording_stops_before_the_file_system_is_full(tmp_path, caplog):
+    rec = recorder(tmp_path, min_free_mb=1e12)  # more than any disk has
+    rec.start_session(0)
+    deadline = time.monotonic() + 3
+    while not rec.status and time.monotonic() < deadline:
+        rec.add_frame(pose(0))
+        time.sleep(0.01)
+    rec.close()
+    assert rec.status == "recording stopped: disk full"
+    assert "MB free in" in caplog.text
+
+
 def test_the_screen_shows_that_recording_stopped(tmp_path):
     rec = recorder(tmp_path, max_page_count=30, commit_every_s=0.05)
     source = SyntheticFrameSource(demo_scenario(20.0), seconds=20.0, realtime=False)

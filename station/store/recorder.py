@@ -19,6 +19,7 @@ import errno
 import itertools
 import json
 import logging
+import os
 import queue
 import socket
 import sqlite3
@@ -46,6 +47,9 @@ PREROLL_S = 8.0
 FRAMES_BEFORE_START_S = 2.5
 #: Images waiting for the video encoder; beyond this a frame's image is skipped (counted).
 MAX_PENDING_IMAGES = 30
+#: Recording stops when the data directory's file system has less free space than this.
+MIN_FREE_MB = 50.0
+FREE_SPACE_EVERY_S = 5.0
 _CLOSE = object()
 
 
@@ -75,7 +79,8 @@ class SessionRecorder:
                  source: str = "", fps: float | None = None, notes: str = "",
                  keep_video: bool = False, video_max_width_px: int = DEFAULT_MAX_WIDTH_PX,
                  commit_every_s: float = COMMIT_EVERY_S, preroll_s: float = PREROLL_S,
-                 max_page_count: int | None = None, wait_for_video: bool = False) -> None:
+                 max_page_count: int | None = None, wait_for_video: bool = False,
+                 min_free_mb: float = MIN_FREE_MB) -> None:
         self.data_dir = Path(data_dir)
         self.config_json = json.dumps(config, sort_keys=True)
         self.runner_id = runner_id
@@ -87,6 +92,9 @@ class SessionRecorder:
         self.commit_every_s = commit_every_s
         self.preroll_ns = int(preroll_s * 1e9)
         self.max_page_count = max_page_count  # tests: simulate a full disk
+        # Stop before the file system is full: the OS, logs and SQLite's own checkpoints
+        # need room (and OpenCV's video writer fails silently on ENOSPC).
+        self.min_free_bytes = int(min_free_mb * 1e6)
         # Live: a frame's image is skipped when the encoder is behind (the loop never
         # waits). Importing a file: wait, every frame goes into the video.
         self.wait_for_video = wait_for_video
@@ -198,6 +206,7 @@ class SessionRecorder:
     # ---- recorder thread ----------------------------------------------------------------
     def _run(self) -> None:
         next_commit = time.monotonic() + self.commit_every_s
+        next_space_check = 0.0
         closing = False
         while not closing:
             timeout = max(0.0, next_commit - time.monotonic())
@@ -212,6 +221,9 @@ class SessionRecorder:
                         self._end(self._last_t_ns, "recorder closed")
                 else:
                     self._guarded(self._handle, item)
+            if time.monotonic() >= next_space_check:
+                self._guarded(self._check_free_space)
+                next_space_check = time.monotonic() + FREE_SPACE_EVERY_S
             if closing or time.monotonic() >= next_commit or len(self._ops) >= 5000:
                 self._guarded(self._flush)
                 next_commit = time.monotonic() + self.commit_every_s
@@ -261,6 +273,13 @@ class SessionRecorder:
                 except sqlite3.Error:
                     pass
         self._slot = None
+
+    def _check_free_space(self) -> None:
+        st = os.statvfs(self.data_dir)
+        free = st.f_bavail * st.f_frsize
+        if free < self.min_free_bytes:
+            raise OSError(errno.ENOSPC, f"{free / 1e6:.0f} MB free in {self.data_dir}, "
+                                        f"recording needs {self.min_free_bytes / 1e6:.0f} MB")
 
     def _image_done(self) -> None:
         self._image_slots.release()
