@@ -74,6 +74,15 @@ MIN_SPAN_BELLY = 0.4
 #: of a fully covered band. No effect on a fully covered band (the slope there does not
 #: depend on the curvature); on a partly covered one it keeps the extrapolation tame.
 RIDGE = 1.0
+#: The march to the edge samples every STEP px, then pixel by pixel over the last stride
+#: (a gap in the body narrower than this is not an edge).
+STEP = 3
+#: An edge is sharp when the mask falls from sure body to sure background within this
+#: many trunk lengths (at least SOFT_EDGE_PX): MediaPipe's outline of a body against the
+#: background takes ~0.012-0.02 T on the gym clip, the smear it leaves where a handrail
+#: or the treadmill's console covers the belly 0.04-0.15 T.
+SOFT_EDGE_T = 0.035
+SOFT_EDGE_PX = 3
 
 
 @jit
@@ -94,33 +103,70 @@ def _bilinear(mask: np.ndarray, x: float, y: float) -> float:
 
 
 @jit
-def _is_in(mask: np.ndarray, threshold: int, x: float, y: float) -> int:
-    """1 if the nearest pixel is body, 0 if not, -1 off the image."""
+def _pix(mask: np.ndarray, x: float, y: float) -> int:
+    """Value of the pixel nearest to (x, y); -1 off the image."""
     height, width = mask.shape
     px = int(math.floor(x + 0.5))
     py = int(math.floor(y + 0.5))
     if px < 0 or py < 0 or px >= width or py >= height:
         return -1
-    return 1 if mask[py, px] >= threshold else 0
+    return int(mask[py, px])
+
+
+@jit
+def _is_in(mask: np.ndarray, threshold: int, x: float, y: float) -> int:
+    """1 if the nearest pixel is body, 0 if not, -1 off the image."""
+    v = _pix(mask, x, y)
+    if v < 0:
+        return -1
+    return 1 if v >= threshold else 0
 
 
 @jit
 def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy: float,
-          reach: int) -> float:
+          reach: int, soft_px: int) -> float:
     """Distance (px) from (cx, cy), a body pixel, along the unit direction (dx, dy) to where
     the mask falls below the threshold; NaN when the body runs off the image or past
-    `reach`."""
-    last_in = -1
-    found = False
-    for k in range(reach):
-        v = _is_in(mask, threshold, cx + k * dx, cy + k * dy)
-        if v < 0:
-            return math.nan  # the body runs off the image: no trustworthy edge
-        if v == 0:
-            found = True
+    `reach`, or when the edge is soft: the mask takes more than `soft_px` px to fall from
+    sure body (above the middle of threshold..255) to sure background (below half the
+    threshold), which is what an occluder in front of the body (a handrail, the console)
+    leaves in a segmentation mask, where the body's own outline falls within a few px."""
+    # Coarse march (every STEP px) to the first sample off the body, then pixel by pixel
+    # back over the last stride to the first pixel off the body.
+    k_out = -1
+    k = STEP
+    while k < reach:
+        v = _pix(mask, cx + k * dx, cy + k * dy)
+        if v < threshold:
+            for j in range(k - STEP + 1, k + 1):
+                vj = _pix(mask, cx + j * dx, cy + j * dy)
+                if vj < threshold:
+                    if vj < 0:
+                        return math.nan  # the body runs off the image: no trustworthy edge
+                    k_out = j
+                    break
             break
-        last_in = k
-    if not found or last_in < 0:
+        k += STEP
+    if k_out < 1:
+        return math.nan
+    last_in = k_out - 1
+    # Soft edge: the last sure-body pixel before the exit, the first sure-background
+    # pixel after it (the image border counts as background), at most soft_px apart.
+    hi = 0.5 * (threshold + 255.0)
+    lo = 0.5 * threshold
+    last_hi = -1
+    for j in range(last_in, max(-1, k_out - soft_px - 1), -1):
+        if _pix(mask, cx + j * dx, cy + j * dy) >= hi:
+            last_hi = j
+            break
+    if last_hi < 0:
+        return math.nan
+    first_lo = -1
+    for j in range(k_out, last_hi + soft_px + 1):
+        if _pix(mask, cx + j * dx, cy + j * dy) <= lo:
+            first_lo = j
+            break
+    if first_lo < 0:
         return math.nan
     # Sub-pixel: the threshold crossing of the interpolated mask, sampled every half pixel
     # from one pixel before the last body pixel to two after it.
@@ -156,55 +202,73 @@ def _anchor(mask: np.ndarray, threshold: int, cx: float, cy: float, nx: float, n
 
 
 @jit
-def _in_capsule(ex: float, ey: float, x0: float, y0: float, x1: float, y1: float,
-                r0: float, r1: float) -> bool:
-    """True if (ex, ey) lies in the tapered capsule from (x0, y0), radius r0, to (x1, y1),
-    radius r1 (radius interpolated at the nearest point of the axis)."""
-    vx, vy = x1 - x0, y1 - y0
-    ll = vx * vx + vy * vy
-    w = 0.0
-    if ll > 0.0:
-        w = min(1.0, max(0.0, ((ex - x0) * vx + (ey - y0) * vy) / ll))
-    return math.hypot(ex - (x0 + w * vx), ey - (y0 + w * vy)) < r0 + w * (r1 - r0)
+def arm_capsules(arm_xy: np.ndarray, radius: float, hand_ext: float,
+                 caps: np.ndarray) -> int:
+    """The capsules around the arms' bones, one row each (x0, y0, vx, vy, 1/|v|^2, r0,
+    r1 - r0): shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
+    elbow->wrist (ELBOW_FRAC to WRIST_FRAC x radius) and the fist, wrist -> `hand_ext` px
+    on along the forearm (HAND_FRAC x radius). Returns how many rows were filled (an
+    unseen landmark leaves its capsules out). caps: (6, 7)."""
+    n = 0
+    for arm in range(arm_xy.shape[0] // 3):
+        sx, sy = arm_xy[3 * arm, 0], arm_xy[3 * arm, 1]
+        ex, ey = arm_xy[3 * arm + 1, 0], arm_xy[3 * arm + 1, 1]
+        wx, wy = arm_xy[3 * arm + 2, 0], arm_xy[3 * arm + 2, 1]
+        elbow = not (math.isnan(ex) or math.isnan(ey))
+        wrist = not (math.isnan(wx) or math.isnan(wy))
+        if elbow and not (math.isnan(sx) or math.isnan(sy)):
+            _set_capsule(caps, n, sx, sy, ex, ey, radius, ELBOW_FRAC * radius)
+            n += 1
+        if elbow and wrist:
+            _set_capsule(caps, n, ex, ey, wx, wy, ELBOW_FRAC * radius, WRIST_FRAC * radius)
+            n += 1
+            fl = math.hypot(wx - ex, wy - ey)
+            if fl > 0.0:
+                _set_capsule(caps, n, wx, wy, wx + (wx - ex) / fl * hand_ext,
+                             wy + (wy - ey) / fl * hand_ext, HAND_FRAC * radius,
+                             HAND_FRAC * radius)
+                n += 1
+    return n
 
 
 @jit
-def _near_arm(ex: float, ey: float, arm_xy: np.ndarray, radius: float,
-              hand_ext: float) -> bool:
-    """True if (ex, ey) may be an arm's edge: inside one of the capsules drawn around the
-    arm's bones, shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
-    elbow->wrist (ELBOW_FRAC to WRIST_FRAC x radius) and the fist, wrist -> `hand_ext`
-    px on along the forearm (HAND_FRAC x radius)."""
-    for arm in range(arm_xy.shape[0] // 3):
-        sx, sy = arm_xy[3 * arm, 0], arm_xy[3 * arm, 1]
-        ex_, ey_ = arm_xy[3 * arm + 1, 0], arm_xy[3 * arm + 1, 1]
-        wx, wy = arm_xy[3 * arm + 2, 0], arm_xy[3 * arm + 2, 1]
-        elbow = not (math.isnan(ex_) or math.isnan(ey_))
-        wrist = not (math.isnan(wx) or math.isnan(wy))
-        if elbow and not (math.isnan(sx) or math.isnan(sy)):
-            if _in_capsule(ex, ey, sx, sy, ex_, ey_, radius, ELBOW_FRAC * radius):
-                return True
-        if elbow and wrist:
-            if _in_capsule(ex, ey, ex_, ey_, wx, wy, ELBOW_FRAC * radius,
-                           WRIST_FRAC * radius):
-                return True
-            fl = math.hypot(wx - ex_, wy - ey_)
-            if fl > 0.0:
-                hx = wx + (wx - ex_) / fl * hand_ext
-                hy = wy + (wy - ey_) / fl * hand_ext
-                if _in_capsule(ex, ey, wx, wy, hx, hy, HAND_FRAC * radius,
-                               HAND_FRAC * radius):
-                    return True
+def _set_capsule(caps: np.ndarray, i: int, x0: float, y0: float, x1: float, y1: float,
+                 r0: float, r1: float) -> None:
+    vx, vy = x1 - x0, y1 - y0
+    ll = vx * vx + vy * vy
+    caps[i, 0] = x0
+    caps[i, 1] = y0
+    caps[i, 2] = vx
+    caps[i, 3] = vy
+    caps[i, 4] = 1.0 / ll if ll > 0.0 else 0.0
+    caps[i, 5] = r0
+    caps[i, 6] = r1 - r0
+
+
+@jit
+def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
+    """True if (ex, ey) may be an arm's edge: inside one of the tapered capsules (radius
+    interpolated at the nearest point of the axis)."""
+    for i in range(n_caps):
+        x0, y0, vx, vy = caps[i, 0], caps[i, 1], caps[i, 2], caps[i, 3]
+        w = min(1.0, max(0.0, ((ex - x0) * vx + (ey - y0) * vy) * caps[i, 4]))
+        r = caps[i, 5] + w * caps[i, 6]
+        if r <= 0.0:
+            continue
+        qx = ex - (x0 + w * vx)
+        qy = ey - (y0 + w * vy)
+        if qx * qx + qy * qy < r * r:
+            return True
     return False
 
 
 @jit
 def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float,
-                  sy: float, s: float, levels: np.ndarray, arm_xy: np.ndarray,
-                  core_half_depth: float, arm_half_width: float, want_front: bool,
+                  sy: float, s: float, levels: np.ndarray, caps: np.ndarray, n_caps: int,
+                  core_half_depth: float, want_front: bool,
                   want_back: bool, front: np.ndarray, back: np.ndarray) -> None:
     """Front and back contour offsets f (units of T) at each level; NaN where no trunk
-    edge is found or an arm overlaps it."""
+    edge is found or it lies in one of the n_caps arm capsules (arm_capsules)."""
     ax, ay = sx - hx, sy - hy
     t_len = math.hypot(ax, ay)
     for i in range(levels.shape[0]):
@@ -219,8 +283,7 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
         nx, ny = -nx, -ny
     reach = int(MAX_REACH_T * t_len) + 1
     search = int(core_half_depth * t_len)
-    radius = arm_half_width * t_len
-    hand_ext = HAND_EXT_T * t_len
+    soft_px = max(SOFT_EDGE_PX, int(SOFT_EDGE_T * t_len + 0.5))
     for i in range(levels.shape[0]):
         cx = hx + levels[i] * ax
         cy = hy + levels[i] * ay
@@ -232,11 +295,12 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
             if (side == 0 and not want_front) or (side == 1 and not want_back):
                 continue
             direction = 1.0 if side == 0 else -1.0
-            d = _edge(mask, threshold, px, py, direction * nx, direction * ny, reach)
+            d = _edge(mask, threshold, px, py, direction * nx, direction * ny, reach,
+                      soft_px)
             if math.isnan(d):
                 continue
             off = a + direction * d
-            if _near_arm(cx + off * nx, cy + off * ny, arm_xy, radius, hand_ext):
+            if _near_arm(cx + off * nx, cy + off * ny, caps, n_caps):
                 continue
             if side == 0:
                 front[i] = off / t_len
@@ -363,6 +427,8 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
     back = np.empty(levels_per_band)
     use = np.empty(levels_per_band, np.bool_)
     min_points = max(4, levels_per_band // 2)
+    caps = np.empty((6, 7))
+    n_caps = arm_capsules(arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len, caps)
     for b in range(4):
         lo, hi = bands[b]
         for i in range(levels_per_band):
@@ -371,8 +437,8 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         # sides of the rib band, front of the lower trunk.
         want_front = b >= 2
         want_back = b <= 2
-        trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
-                      arm_half_width, want_front, want_back, front, back)
+        trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, caps, n_caps,
+                      core_half_depth, want_front, want_back, front, back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
         if want_front:
             angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use)

@@ -10,7 +10,8 @@ import numpy as np
 from kernels.silhouette import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, LOWER_TRUNK_BAND,
                                 LUMBAR_BAND, MAX_REACH_T, MAX_RESID_T, MIN_RESID_PX,
                                 MIN_SPAN, MIN_SPAN_BELLY, REJECT_FACTOR, RIB_BAND, RIDGE,
-                                SACRAL_BAND, WRIST_FRAC)
+                                SACRAL_BAND, SOFT_EDGE_PX, SOFT_EDGE_T, STEP,
+                                WRIST_FRAC)
 
 
 def _frame_ref(hx, hy, sx, sy, s):
@@ -44,22 +45,37 @@ def _is_in_ref(mask, threshold, x, y):
     return int(mask[py, px] >= threshold)
 
 
-def _edge_ref(mask, threshold, c, d, reach):
-    k = np.arange(reach)
-    pts = c[None, :] + k[:, None] * d[None, :]
-    px = np.floor(pts[:, 0] + 0.5).astype(int)
-    py = np.floor(pts[:, 1] + 0.5).astype(int)
+def _pix_ref(mask, x, y):
     h_px, w_px = mask.shape
-    on_image = (px >= 0) & (py >= 0) & (px < w_px) & (py < h_px)
-    body = np.zeros(reach, bool)
-    body[on_image] = mask[py[on_image], px[on_image]] >= threshold
-    stop = ~on_image | ~body
-    if not stop.any():
+    px, py = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    if not (0 <= px < w_px and 0 <= py < h_px):
+        return -1
+    return int(mask[py, px])
+
+
+def _edge_ref(mask, threshold, c, d, reach, soft_px):
+    def pix(k):
+        return _pix_ref(mask, *(c + k * d))
+
+    # Coarse samples every STEP px; the first one off the body (or off the image) closes
+    # the stride in which the first pixel off the body lies.
+    coarse = np.arange(STEP, reach, STEP)
+    off = [k for k in coarse if pix(k) < threshold]
+    if not off:
         return np.nan                     # no edge within reach
-    first = int(np.argmax(stop))
-    if not on_image[first] or first == 0:
-        return np.nan                     # runs off the image, or starts outside
-    last_in = first - 1
+    stride = np.arange(off[0] - STEP + 1, off[0] + 1)
+    k_out = int(next(k for k in stride if pix(k) < threshold))
+    if pix(k_out) < 0:
+        return np.nan                     # runs off the image
+    last_in = k_out - 1
+    hi, lo = 0.5 * (threshold + 255.0), 0.5 * threshold
+    sure_body = [j for j in range(max(0, k_out - soft_px), k_out) if pix(j) >= hi]
+    if not sure_body:
+        return np.nan                     # soft edge
+    last_hi = sure_body[-1]
+    sure_bg = [j for j in range(k_out, last_hi + soft_px + 1) if pix(j) <= lo]
+    if not sure_bg:
+        return np.nan                     # soft edge
     t = last_in - 1.0 + 0.5 * np.arange(7)
     v = np.array([_bilinear_ref(mask, *(c + tj * d)) for tj in t])
     if v[0] < threshold:
@@ -118,6 +134,7 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
         return front, back
     reach = int(MAX_REACH_T * t_len) + 1
     search = int(core_half_depth * t_len)
+    soft_px = max(SOFT_EDGE_PX, int(SOFT_EDGE_T * t_len + 0.5))
     for i, lv in enumerate(levels):
         c = np.array([hx, hy]) + lv * a
         anchor = _anchor_ref(mask, threshold, c, n, search)
@@ -126,7 +143,7 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
         for direction, dest, want in ((1.0, front, want_front), (-1.0, back, want_back)):
             if not want:
                 continue
-            d = _edge_ref(mask, threshold, c + anchor * n, direction * n, reach)
+            d = _edge_ref(mask, threshold, c + anchor * n, direction * n, reach, soft_px)
             if np.isnan(d):
                 continue
             off = anchor + direction * d

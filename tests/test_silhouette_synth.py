@@ -12,7 +12,6 @@ import sys
 import warnings
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -25,6 +24,7 @@ from station.synth.contour_metrics import outline_metrics  # noqa: E402
 from station.synth.figure import FigureBuilder  # noqa: E402
 from station.synth.knobs import resolve_knobs  # noqa: E402
 from station.synth.outline import torso_outline  # noqa: E402
+from station.synth.render import body_mask, mask_coverage  # noqa: E402
 from station.synth.runner import SynthRunner  # noqa: E402
 from station.synth.writer import iter_chunks  # noqa: E402
 
@@ -36,7 +36,7 @@ FLARE_SWEEP = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0)
 
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
-            jitter: float = 0.0, seconds: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+            jitter: float = 0.0, seconds: float = 5.0, soft: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(measured (n, 2), truth (n, 2)) per present frame of one synthetic session."""
     knobs = resolve_knobs({"pelvic_tilt_deg": tilt, "rib_flare_deg": flare, "facing": facing,
                            "fps": fps, "jitter_px": jitter})
@@ -53,9 +53,7 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
         for i in range(len(c.t_ns)):
             if not pose.present[i]:
                 continue
-            m = np.zeros((h, w), np.uint8)
-            for shape in fb.shapes(pose, tp[i], tw[i], i):
-                cv2.fillPoly(m, [shape.points], 255, cv2.LINE_8, 2)
+            m = mask_of(fb.shapes(pose, tp[i], tw[i], i), h, w, soft)
             xy = c.xy[i].astype(np.float64)
             hip = 0.5 * (xy[LM["left_hip"]] + xy[LM["right_hip"]])
             sh = 0.5 * (xy[LM["left_shoulder"]] + xy[LM["right_shoulder"]])
@@ -67,6 +65,15 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
                 tp[i], 0.5 * (cl[LM["left_hip"]] + cl[LM["right_hip"]]),
                 0.5 * (cl[LM["left_shoulder"]] + cl[LM["right_shoulder"]]), r.facing_sign))
     return np.array(meas), np.array(truth)
+
+
+def mask_of(shapes, height: int, width: int, soft: bool) -> np.ndarray:
+    """The mask the kernel sees: the synth's stored bool mask as 0/255 (what `analyze`
+    reads from masks.npz), or with soft=True the area coverage (a soft mask like
+    MediaPipe's)."""
+    if soft:
+        return mask_coverage(shapes, height, width)
+    return body_mask(shapes, height, width).astype(np.uint8) * 255
 
 
 def summary(meas: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,9 +149,7 @@ def test_kernel_equals_reference_on_synthetic_masks():
     tp = r.camera.project_plane(tw)
     out = np.empty(2)
     for i in range(0, len(c.t_ns), 3):
-        m = np.zeros((480, 640), np.uint8)
-        for shape in fb.shapes(pose, tp[i], tw[i], i):
-            cv2.fillPoly(m, [shape.points], 255, cv2.LINE_8, 2)
+        m = mask_of(fb.shapes(pose, tp[i], tw[i], i), 480, 640, False)
         xy = c.xy[i].astype(np.float64)
         hip = 0.5 * (xy[23] + xy[24])
         sh = 0.5 * (xy[11] + xy[12])
