@@ -7,16 +7,18 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from station.cli import main
+from station.contracts import Pose, StrideMetrics
 from station.report.compare import (REAL, WITHIN_NOISE, block_bootstrap_medians,
                                     compare_metric)
 from station.report.data import MetricSeries
-from station.store import Store
+from station.store import SessionRecorder, Store
 
 REPO = Path(__file__).resolve().parent.parent
 KNOBS = {"before": ["--overstride-pct", "30", "--cadence-spm", "160", "--seed", "1"],
@@ -113,3 +115,27 @@ def test_bootstrap_rule_on_plain_numbers():
     assert compare_metric(a, tiny, 0.0).verdict == WITHIN_NOISE
     meds = block_bootstrap_medians(np.arange(10.0), np.random.default_rng(1), 50, 4)
     assert meds.shape == (50,) and meds.min() >= 0 and meds.max() <= 9
+
+
+def test_a_short_interrupted_session_is_reported_with_warnings(tmp_path):
+    data = tmp_path / "data"
+    rec = SessionRecorder(data, config={}, fps=30.0).start()
+    rec.start_session(0)
+    for i in range(90):
+        xy = np.full((33, 2), 100.0 + i, np.float32)
+        rec.add_frame(Pose(xy, np.ones(33, np.float32), None, i * 33_333_333, i))
+        if i % 20 == 10:
+            rec.add_stride(StrideMetrics(i * 33_333_333, "left", i // 20,
+                                         {"cadence_spm": 170.0, "trunk_lean_deg": 7.0}, {}))
+    deadline = time.monotonic() + 3
+    while rec.counts.strides < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    rec._lock.release()  # as if the process had died: nobody holds the recording lock
+    try:
+        out = tmp_path / "r.html"
+        assert main(["report", "1", "--out", str(out), "--data-dir", str(data)]) == 0
+    finally:
+        rec.close()
+    html = out.read_text()
+    assert "only 4 stride(s) measured" in html and "was cut off" in html
+    assert "not measured" in html  # metrics without values say so

@@ -68,11 +68,23 @@ def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path):
                (np.zeros((33, 2), "<f4").tobytes(), np.ones(33, "<f4").tobytes()))
     v1.close()
     with Store(d) as store:
-        assert schema_version(store.conn) == SCHEMA_VERSION == 2
+        assert schema_version(store.conn) == SCHEMA_VERSION == 3
         s = store.session(1)
         assert (s.runner_name, s.end_reason, s.video_path, s.n_frames) == \
             ("Ana", "button", None, 1)
         assert store.frames(1).video_index.tolist() == [-1]
+
+
+def test_session_ids_are_never_reused(tmp_path):
+    for expected in (1, 2):
+        rec = recorder(tmp_path)
+        rec.start_session(0)
+        rec.add_frame(pose(0))
+        rec.end_session(FRAME_NS, "button")
+        rec.close()
+        assert rec.counts.sessions == [expected]
+        with Store(tmp_path / "data") as store:
+            store.delete_session(expected)  # the newest: a plain rowid would hand it out again
 
 
 def test_a_failed_migration_leaves_the_previous_version(tmp_path):

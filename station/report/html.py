@@ -10,7 +10,7 @@ import math
 from collections import Counter
 
 from station import __version__
-from station.report.compare import METHOD_TEXT, REAL, Change
+from station.report.compare import METHOD_TEXT, MIN_STRIDES, REAL, Change
 from station.report.data import TYPICAL, SessionData
 from station.report.frames import PHASES, MatchedFrames
 from station.report.plots import COLOURS
@@ -36,6 +36,8 @@ table.metrics td.typ { white-space: normal; max-width: 130px; }
 .est { font-size: 11px; color: #a33; font-weight: 600; }
 .box { border: 1px solid #ccc; background: #fafafa; padding: 10px 14px; border-radius: 4px; }
 .small { font-size: 12px; color: #555; }
+.warn { border: 1px solid #d9a400; background: #fff8e0; padding: 8px 12px; margin: 8px 0;
+        border-radius: 4px; }
 .sessions td, .sessions th { text-align: left; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px;
           vertical-align: middle; margin-right: 4px; }
@@ -118,6 +120,21 @@ def _session_table(sessions: list[SessionData]) -> str:
     return ('<table class="sessions"><tr><th></th><th>Session</th><th>Started</th>'
             "<th>Length</th><th>Strides</th><th>Ended</th><th>Station · software · source</th>"
             "<th>Video</th></tr>" + "".join(rows) + "</table>")
+
+
+def _warnings(sessions: list[SessionData]) -> str:
+    out = []
+    for s in sessions:
+        n, sid = len(s.strides), s.info.id
+        if n < MIN_STRIDES:
+            out.append(f"Session {sid}: only {n} stride(s) measured — too few for trustworthy "
+                       f"medians (at least {MIN_STRIDES} are needed to compare sessions).")
+        if s.info.end_reason == "interrupted":
+            out.append(f"Session {sid} was cut off (power cut or crash): it ends at the last "
+                       "data saved, up to a second before the cut.")
+        elif s.info.end_reason and s.info.end_reason.startswith("recording stopped"):
+            out.append(f"Session {sid}: {s.info.end_reason}; the rest of the run is missing.")
+    return "".join(f"<div class='warn'>{_e(w)}</div>" for w in out)
 
 
 def _summary(changes: list[Change]) -> str:
@@ -289,7 +306,8 @@ def render_html(sessions: list[SessionData], changes: list[Change], over_time: b
     else:
         title = f"Running form — {runner}"
         sub = f"Session {s0.info.id}, {_when(s0)}"
-    body = [f"<h1>{_e(title)}</h1><div class='sub'>{_e(sub)}</div>", _session_table(sessions)]
+    body = [f"<h1>{_e(title)}</h1><div class='sub'>{_e(sub)}</div>", _session_table(sessions),
+            _warnings(sessions)]
     if changes:
         body += ["<h2 class='first'>What changed</h2>", _summary(changes),
                  _compare_table(changes),

@@ -80,7 +80,40 @@ ALTER TABLE sessions ADD COLUMN video_path TEXT;   -- relative to the data direc
 ALTER TABLE frames ADD COLUMN video_index INTEGER; -- frame number in that video, or NULL
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# v3: session ids are never reused. With a plain INTEGER PRIMARY KEY, deleting the newest
+# session let the next one take its number, so "session 12" in a physio's notes could later
+# mean someone else's run. AUTOINCREMENT needs the table rebuilt (foreign keys are off
+# while migrating, so the children's rows stay).
+_V3 = """
+CREATE TABLE sessions_v3 (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    runner_id        INTEGER REFERENCES runners(id) ON DELETE SET NULL,
+    started_ns       INTEGER NOT NULL,
+    ended_ns         INTEGER,
+    started_at       TEXT NOT NULL,
+    ended_at         TEXT,
+    end_reason       TEXT,
+    station          TEXT NOT NULL,
+    software_version TEXT NOT NULL,
+    config_json      TEXT NOT NULL,
+    source           TEXT NOT NULL DEFAULT '',
+    fps              REAL,
+    width_px         INTEGER,
+    height_px        INTEGER,
+    notes            TEXT NOT NULL DEFAULT '',
+    video_path       TEXT
+);
+INSERT INTO sessions_v3 (id, runner_id, started_ns, ended_ns, started_at, ended_at, end_reason,
+                         station, software_version, config_json, source, fps, width_px,
+                         height_px, notes, video_path)
+    SELECT id, runner_id, started_ns, ended_ns, started_at, ended_at, end_reason, station,
+           software_version, config_json, source, fps, width_px, height_px, notes, video_path
+    FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_v3 RENAME TO sessions;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -90,12 +123,28 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
     """Bring the database up to `target`; returns the versions applied. A database newer
-    than this software is refused (ValueError): we cannot know what it holds."""
+    than this software is refused (ValueError): we cannot know what it holds. Foreign keys
+    are off while migrating (a table rebuild must not cascade) and checked afterwards."""
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
         raise ValueError(f"database schema version {current} is newer than this station "
                          f"software understands ({SCHEMA_VERSION}); update the software")
-    applied = []
+    applied: list[int] = []
+    if current >= target:
+        return applied
+    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        _apply(conn, current, target, applied)
+        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            raise ValueError(f"foreign keys broken after migrating: {bad[:3]}")
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if fk else 'OFF'}")
+    return applied
+
+
+def _apply(conn: sqlite3.Connection, current: int, target: int, applied: list[int]) -> None:
     for version in range(current, target):
         # executescript() commits first and runs its own statements; wrap each migration
         # in one explicit transaction so it applies entirely or not at all.
@@ -107,4 +156,3 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
                 conn.execute("ROLLBACK")
             raise
         applied.append(version + 1)
-    return applied
