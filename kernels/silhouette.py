@@ -47,7 +47,7 @@ from kernels._jit import jit
 SACRAL_BAND = (0.0, 0.20)
 LUMBAR_BAND = (0.25, 0.45)
 RIB_BAND = (0.50, 0.80)
-LOWER_TRUNK_BAND = (0.05, 0.40)
+LOWER_TRUNK_BAND = (0.10, 0.40)
 #: Longest ray, in trunk lengths: nothing of the trunk is that far from its axis.
 MAX_REACH_T = 0.6
 #: The fist: a capsule from the wrist landmark this far on along the forearm (x T)...
@@ -59,7 +59,7 @@ HAND_FRAC = 0.9
 ELBOW_FRAC = 0.7
 WRIST_FRAC = 0.6
 #: Robust line fit: a level is an outlier when its residual exceeds this (x T)...
-MAX_RESID_T = 0.012
+MAX_RESID_T = 0.02
 #: ...or this many pixels, whichever is larger (quantisation of small masks).
 MIN_RESID_PX = 1.0
 #: After the trimming, a level still off the fit by this many x max_resid means the

@@ -30,7 +30,7 @@ from station.synth.writer import iter_chunks  # noqa: E402
 
 ARM = np.array([LM[n] for n in ("left_shoulder", "left_elbow", "left_wrist",
                                 "right_shoulder", "right_elbow", "right_wrist")])
-CORE, ARM_W, LEVELS = 0.15, 0.11, 10     # GaitSettings defaults
+CORE, ARM_W, LEVELS = 0.15, 0.11, 8      # GaitSettings defaults
 TILT_SWEEP = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0)
 FLARE_SWEEP = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0)
 
@@ -111,23 +111,34 @@ def test_rib_flare_rises_with_truth(flare_sweep):
     assert spearman(truth, meas) >= 0.9, (truth, meas)
 
 
-def test_pelvic_tilt_within_3deg_over_the_outline_s_plain_range(tilt_sweep):
-    """Up to 30 degrees (the synthetic outline saturates at ~30: knob 35 measures 29.9 and
-    its hollow crosses the trunk axis). The brief asks for 3 degrees; the synth's binary
-    masks (fillPoly, every pixel the outline touches) carry a frozen ~1 px staircase over
-    18 px bands that alone moves the torso-only reading by up to ~3.5 degrees (see
-    kernels/silhouette.md), so the bound here is 4."""
+def test_pelvic_tilt_within_3deg(tilt_sweep):
     for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
-        if knob <= 30.0:
-            assert abs(meas[0] - truth[0]) <= 4.0, (knob, truth, meas)
+        if knob <= 25.0:
+            assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(reason="rib flare reads ~3-6 deg low on the synthetic runner: arms cover "
-                          "one side of the rib band in most frames (kernels/silhouette.md)",
-                   strict=False)
+@pytest.mark.xfail(reason="pelvic tilt 30 reads ~3.9 deg high (34.2 for 30.3): the synthetic "
+                          "outline's lumbar hollow is a pinch that nearly reaches the trunk "
+                          "axis; at 35 it crosses it (49 for 34.8), see kernels/silhouette.md",
+                   strict=True)
+def test_pelvic_tilt_within_3deg_at_30_and_35(tilt_sweep):
+    for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
+        if knob >= 30.0:
+            assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
+
+
 def test_rib_flare_within_3deg(flare_sweep):
     for knob, (truth, meas, _) in zip(FLARE_SWEEP, flare_sweep):
         assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
+
+
+@pytest.mark.xfail(reason="flare 0 with tilt 5 reads -3.01 for truth 0.06 (3.07 off; every other "
+                          "tilt from -5 to 30 within 2.6): few frames have all three flare "
+                          "lines clear of the arms", strict=True)
+def test_rib_flare_within_3deg_over_the_tilt_sweep(tilt_sweep):
+    for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
+        if knob <= 30.0:
+            assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
 
 
 @pytest.mark.parametrize("facing,fps,jitter", [("left", 60.0, 2.0), ("right", 30.0, 2.0)])
@@ -135,8 +146,9 @@ def test_facing_fps_jitter(facing, fps, jitter):
     meas, truth = session(10.0, 0.0, seed=3, facing=facing, fps=fps, jitter=jitter,
                           seconds=2.0)
     t, m, nan = summary(meas, truth)
-    assert abs(m[0] - t[0]) <= 3.5, (t, m)
-    assert nan[0] < 0.8 and nan[1] < 1.0
+    assert abs(m[0] - t[0]) <= 3.0, (t, m)
+    assert abs(m[1] - t[1]) <= 3.0, (t, m)
+    assert nan[0] < 0.8 and nan[1] < 0.97
 
 
 def test_kernel_equals_reference_on_synthetic_masks():

@@ -51,7 +51,7 @@ class GaitSettings:
     max_swapped_s: float = 0.5
     # Silhouette proxies.
     mask_threshold: int = 128
-    levels_per_band: int = 10
+    levels_per_band: int = 8
     core_half_depth_trunk: float = 0.15
     arm_half_width_trunk: float = 0.11
     shrug_baseline_s: float = 3.0
