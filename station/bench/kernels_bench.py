@@ -19,6 +19,7 @@ from kernels import one_euro as oe
 from kernels import silhouette as sil
 from kernels import silhouette_ref as sil_ref
 from kernels import stride_metrics as sm
+from kernels.gait_events_ref import gait_events_ref
 from station.bench.stream import BenchStream, bench_stream
 from station.contracts import LM
 
@@ -91,10 +92,9 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
     smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)
     for i in range(n):
         ff.frame_features_ref(smooth[i].reshape(1, 33, 2), s, s > 0)
-    ref = getattr(ge, "gait_events_ref", None)
-    if ref is not None:
-        ref(st.t_s, s * repaired[:, _HEELS, 0], repaired[:, _HEELS, 1],
-            s * repaired[:, _TOES, 0], repaired[:, _TOES, 1], 130.0, ge.event_params(st.fps))
+    gait_events_ref(st.t_s, s * repaired[:, _HEELS, 0], repaired[:, _HEELS, 1],
+                    s * repaired[:, _TOES, 0], repaired[:, _TOES, 1], 130.0,
+                    ge.event_params(st.fps))
     for (t, W, c0, to, c1, c2, oto) in _stride_windows(st, V):
         sm.stride_metrics_ref(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0)
     return (time.perf_counter() - t0) / n * 1e6
@@ -145,7 +145,6 @@ def bench_kernels() -> dict[str, Any]:
         "numpy_us_per_frame": round(numpy_us, 1),
         "kernels_speedup": round(numpy_us / kernel_us, 1),
         "kernels_frames": len(st.t_s),
-        "kernels_gait_events_ref": hasattr(ge, "gait_events_ref"),
         "jit_cold_s": round(cold, 2),
         "jit_cache_s": round(warm, 3),
         "analyze_fps": round(analyze_fps(), 1),
