@@ -18,6 +18,7 @@ from station.contracts import LM  # noqa: E402
 from station.synth.figure import FigureBuilder  # noqa: E402
 from station.synth.knobs import resolve_knobs  # noqa: E402
 from station.synth.outline import torso_outline  # noqa: E402
+from station.synth.render import body_mask  # noqa: E402
 from station.synth.runner import SynthRunner  # noqa: E402
 from station.synth.writer import iter_chunks  # noqa: E402
 
@@ -35,9 +36,8 @@ def panel(frame: int) -> np.ndarray:
     pose = r.world_pose(c.t_ns / 1e9)
     tw = torso_outline(r.body, pose.trunk, pose.arch_cm)
     tp = r.camera.project_plane(tw)
-    m = np.zeros((480, 640), np.uint8)
-    for shape in FigureBuilder(r).shapes(pose, tp[frame], tw[frame], frame):
-        cv2.fillPoly(m, [shape.points], 255, cv2.LINE_8, 2)
+    m = body_mask(FigureBuilder(r).shapes(pose, tp[frame], tw[frame], frame), 480,
+                  640).astype(np.uint8) * 255
     xy = c.xy[frame].astype(np.float64)
     H = 0.5 * (xy[23] + xy[24])
     S = 0.5 * (xy[11] + xy[12])
@@ -70,7 +70,7 @@ def panel(frame: int) -> np.ndarray:
     bands = (("sacral", sil.SACRAL_BAND, "back"), ("lumbar", sil.LUMBAR_BAND, "back"),
              ("rib", sil.RIB_BAND, "front"), ("rib", sil.RIB_BAND, "back"),
              ("lower trunk", sil.LOWER_TRUNK_BAND, "front"))
-    use = np.empty(sil_levels := 10, np.bool_)
+    use = np.empty(sil_levels := 8, np.bool_)
     max_resid = max(sil.MAX_RESID_T, sil.MIN_RESID_PX / t_len)
     for name, band, side in bands:
         col = COLOURS[name]
