@@ -24,6 +24,16 @@ or shuffling gives no events. A NaN gap longer than `max_gap_s` forgets the foot
 Events per foot alternate contact, toe_off, contact, ... while the foot is tracked; after
 a gap reset the sequence restarts with a contact.
 
+Real video. The two tracks follow the feet, not the pose model's left/right labels (which
+trade places when the swinging leg passes the standing one, sometimes for good): a track
+in stance whose input leaves its stance line while the other input sits on it swaps the
+inputs, as does a jump that the crossed assignment continues (`remap`). The choice is
+made afresh each frame against the tracks' own recent path (no latched mapping: a wrong
+swap cannot outlive its evidence). An overground
+walker's swing clears the floor by a centimetre or two, so a foot also counts as having
+been in the air once it moved `lift_u_frac` ahead of its footprint. A bootstrap window
+faster than `max_speed_lps` is not a belt.
+
 Modules: gait_events_state (parameters, state layout, belt learning), gait_events_fit
 (bootstrap and hinge fits), this one (the per-frame state machine); gait_events_ref is the
 plain Python/NumPy reference of the same rules.
@@ -42,7 +52,8 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC, PR_TOL_Y_FRAC, RING, S_BELT_V, S_BELT_Y,
     S_COUNT, S_HEAD, S_LAST_KIND, S_LAST_ON, S_LAST_T, S_LIFTED, S_N_LEARN, S_OFF_RUN,
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
-    _start_stance, event_params, new_event_state)
+    _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
+    S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS)
 
 
 @jit
@@ -80,6 +91,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     tol_u = params[PR_TOL_U_FRAC] * leg_len_px
     lift = params[PR_LIFT_FRAC] * leg_len_px
     min_v = params[PR_MIN_SPEED_LPS] * leg_len_px
+    max_v = params[PR_MAX_SPEED_LPS] * leg_len_px
     belt_y = st[b + S_BELT_Y]
     v = st[b + S_BELT_V]
     phase = st[b + S_PHASE]
@@ -93,6 +105,15 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
             low = max(low, ty)
         if belt_y - low > lift:
             st[b + S_LIFTED] = 1.0
+        if phase == 0.0:
+            # ...or a point moved a good part of a step ahead of its footprint.
+            lift_u = params[PR_LIFT_U_FRAC] * leg_len_px
+            for p in range(_PT):
+                x = hx if p == 0 else tx
+                cnt = st[b + S_ANCHOR + 3 * p + 1]
+                if (seen_h if p == 0 else seen_t) and cnt > 0.0 and \
+                        x + v * t - st[b + S_ANCHOR + 3 * p] / cnt > lift_u:
+                    st[b + S_LIFTED] = 1.0
     elif st[b + S_COUNT] >= 2:
         # No belt yet: "lifted" means the foot moved up and down by lift within the ring.
         lo = math.inf
@@ -114,7 +135,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
         relearn = phase == 0.0 and st[b + S_LIFTED] == 1.0 and \
             t - st[b + S_T_MODEL] > params[PR_RELEARN_S]
         for p in range(_PT):
-            by, bv = _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn)
+            by, bv = _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn)
             if not math.isnan(by):
                 st[b + S_BELT_Y] = by
                 st[b + S_BELT_V] = bv
@@ -219,10 +240,85 @@ def gait_event_step(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, s
     Writes up to 4 events as rows (t_event_s, kind, foot) of `out` (4, 3); returns how many.
     """
     n_out = 0
+    if params[PR_REMAP] > 0.0 and leg_len_px > 0.0:
+        _remap(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, state)
     for f in range(2):
-        n_out = _foot_step(f, t_s, heel_fwd[f], heel_y[f], toe_fwd[f], toe_y[f], leg_len_px,
+        i = 1 - f if state[S_SWAPPED] == 1.0 else f
+        n_out = _foot_step(f, t_s, heel_fwd[i], heel_y[i], toe_fwd[i], toe_y[i], leg_len_px,
                            params, state, out, n_out)
     return n_out
+
+
+@jit
+def _remap(t, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, st):
+    """Tracks follow feet: a track in stance whose input left its stance line while the
+    other input sits on it has been handed the other foot; swap this frame's inputs."""
+    tol_y = params[PR_TOL_Y_FRAC] * leg_len_px
+    tol_u = params[PR_TOL_U_FRAC] * leg_len_px
+    sw = False                # decided afresh each frame from the tracks' own history
+    st[S_SWAPPED] = 0.0
+    for f in range(2):
+        b = f * FOOT_SIZE
+        g = 1 - f
+        if st[b + S_PHASE] == 0.0 or math.isnan(st[b + S_BELT_Y]):
+            continue
+        i_own = g if sw else f
+        i_other = 1 - i_own
+        own = _foot_fit(st, b, heel_fwd[i_own], heel_y[i_own], toe_fwd[i_own], toe_y[i_own],
+                        t, tol_u, tol_y)
+        cross = _foot_fit(st, b, heel_fwd[i_other], heel_y[i_other], toe_fwd[i_other],
+                          toe_y[i_other], t, tol_u, tol_y)
+        if own != 0 or cross != 1:
+            continue
+        bg = g * FOOT_SIZE
+        if st[bg + S_PHASE] != 0.0 and not math.isnan(st[bg + S_BELT_Y]):
+            # the other track is in stance too: its own input must not hold it
+            if _foot_fit(st, bg, heel_fwd[i_other], heel_y[i_other], toe_fwd[i_other],
+                         toe_y[i_other], t, tol_u, tol_y) == 1:
+                continue
+        st[S_SWAPPED] = 1.0
+        return
+    # No stance to tell: the inputs jumped, and crossed they continue both tracks' paths.
+    c = np.empty(4)
+    for k in range(4):
+        f = k // 2
+        i = (k % 2) if not sw else 1 - (k % 2)
+        c[k] = _track_cost(st, f * FOOT_SIZE, heel_fwd[i], heel_y[i], toe_fwd[i], toe_y[i],
+                           t, params[PR_MAX_GAP_S])
+    direct = c[0] + c[3]
+    crossed = c[1] + c[2]
+    if crossed < 0.5 * direct and direct - crossed > 0.5 * params[PR_LIFT_U_FRAC] * leg_len_px:
+        st[S_SWAPPED] = 1.0
+
+
+@jit
+def _track_cost(st, b, hx, hy, tx, ty, t, max_gap_s):
+    """Mean distance of a foot's input points from where the track's last two frames
+    predict them (constant velocity); NaN when it cannot tell."""
+    if st[b + S_COUNT] < 2.0:
+        return math.nan
+    r1 = _row(st, b, 0)
+    r0 = _row(st, b, 1)
+    t1 = st[r1]
+    t0 = st[r0]
+    if not t - t1 <= max_gap_s or not t1 > t0:
+        return math.nan
+    total = 0.0
+    n = 0
+    for p in range(_PT):
+        x = hx if p == 0 else tx
+        y = hy if p == 0 else ty
+        x1 = st[r1 + 1 + 2 * p]
+        y1 = st[r1 + 2 + 2 * p]
+        x0 = st[r0 + 1 + 2 * p]
+        y0 = st[r0 + 2 + 2 * p]
+        px = x1 + (x1 - x0) / (t1 - t0) * (t - t1)
+        py = y1 + (y1 - y0) / (t1 - t0) * (t - t1)
+        d = math.hypot(x - px, y - py)
+        if not math.isnan(d):
+            total += d
+            n += 1
+    return total / n if n > 0 else math.nan
 
 
 def gait_events_kernel_series(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params):

@@ -13,7 +13,7 @@ from kernels._jit import jit
 from kernels.gait_events_state import RING, S_BELT_V, S_BELT_Y, S_COUNT, _row
 
 @jit
-def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn):
+def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
     """Does point p move along a belt-like line over the last nb frames? Then (y, v)."""
     if st[b + S_COUNT] < nb:
         return math.nan, math.nan
@@ -47,7 +47,7 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, relearn):
     slope = (n * s_tx - s_t * s_x) / den
     icpt = (s_x - slope * s_t) / n
     v = -slope
-    if not v >= min_v:
+    if not min_v <= v <= max_v:
         return math.nan, math.nan
     known_y = st[b + S_BELT_Y]
     known_v = st[b + S_BELT_V]

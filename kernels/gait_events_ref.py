@@ -14,7 +14,7 @@ import numpy as np
 
 from kernels.gait_events_state import (CONTACT, PR_BOOT_FRAMES, PR_CONFIRM_FRAMES,
                                        PR_CONTACT_LAG_S, PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC,
-                                       PR_MAX_GAP_S, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
+                                       PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
 
@@ -35,7 +35,7 @@ class _Foot:
     off_run: int = 0
     last_on: int = -1
     t0: float = math.nan
-    on: tuple = ((), ())        # per point: list of (t, x, y) stance samples
+    on: tuple = ((), ())        # per point: list of (t, x, y, u) stance samples
 
     def forget_tracking(self) -> None:
         self.frames = []
@@ -66,7 +66,7 @@ def _line_slope(t: np.ndarray, x: np.ndarray) -> float:
 
 
 def _learn(foot: _Foot, learn_n: float, t: float) -> None:
-    ys = [y for pts in foot.on for (_, _, y) in pts]
+    ys = [y for pts in foot.on for (_, _, y, _) in pts]
     if not ys:
         return
     slope, best_n = math.nan, 0
@@ -85,6 +85,7 @@ def _learn(foot: _Foot, learn_n: float, t: float) -> None:
 
 
 def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: float,
+               max_v: float,
                relearn: bool) -> tuple[float, float]:
     if len(foot.frames) < nb:
         return math.nan, math.nan
@@ -101,7 +102,7 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
     slope = (n * np.dot(tau, xy[:, 0]) - tau.sum() * xy[:, 0].sum()) / den
     icpt = (xy[:, 0].sum() - slope * tau.sum()) / n
     v = -slope
-    if not v >= min_v:
+    if not min_v <= v <= max_v:
         return math.nan, math.nan
     y_mean = xy[:, 1].sum() / n
     if not math.isnan(foot.belt_y):
@@ -196,6 +197,11 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     if not math.isnan(belt_y):
         if belt_y - max(y for (x, y), s in zip(pts, seen) if s) > lift:
             foot.lifted = True
+        if phase == 0:
+            for p in (HEEL, TOE):
+                if seen[p] and foot.on[p] and pts[p][0] + v * t - float(
+                        np.mean([q[3] for q in foot.on[p]])) > prm[PR_LIFT_U_FRAC] * leg:
+                    foot.lifted = True
     elif len(foot.frames) >= 2:
         ys = [y for _, fp in foot.frames for _, y in fp if not math.isnan(y)]
         if max(ys) - min(ys) > lift:
@@ -206,6 +212,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         relearn = phase == 0 and foot.lifted and t - foot.t_model > prm[PR_RELEARN_S]
         for p in (HEEL, TOE):
             by, bv = _bootstrap(foot, p, int(prm[PR_BOOT_FRAMES]), tol_y, tol_u, min_v,
+                                prm[PR_MAX_SPEED_LPS] * leg,
                                 relearn)
             if not math.isnan(by):
                 foot.belt_y, foot.belt_v, foot.n_learn, foot.t_model = by, bv, 1, t
@@ -213,7 +220,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
                     foot.phase = 2
                 foot.lifted = False
                 foot.start_stance(t)
-                foot.on[p].append((t, pts[p][0], pts[p][1]))
+                foot.on[p].append((t, pts[p][0], pts[p][1], pts[p][0] + bv * t))
                 foot.last_on = p
                 return
     if math.isnan(belt_y):
@@ -245,7 +252,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
                 tk, fp = foot.back(k)
                 x, y = fp[p]
                 if not math.isnan(x) and (p == best_p or abs(y - belt_y) <= tol_y):
-                    foot.on[p].append((tk, x, y))
+                    foot.on[p].append((tk, x, y, x + v * tk))
         foot.last_on, foot.phase, foot.lifted = best_p, 1, False
         if foot.last_kind != CONTACT:
             foot.last_kind = CONTACT
@@ -257,7 +264,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     for p in (HEEL, TOE):
         x, y = pts[p]
         if seen[p] and not belt_y - y > tol_y:
-            foot.on[p].append((t, x, y))
+            foot.on[p].append((t, x, y, x + v * t))
             foot.last_on, any_on = p, True
     if any_on:
         foot.off_run = 0
@@ -276,14 +283,79 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     foot.phase, foot.lifted = 0, False
 
 
+def _fits(foot: _Foot, pts: list, t: float, tol_u: float, tol_y: float) -> int:
+    """1: a point of the input sits on the foot's stance line (u within 2 tol_u of the
+    point's stance mean, y within 2 tol_y of the belt); 0: none does but one could be
+    told; -1: cannot tell."""
+    told = False
+    for p in (HEEL, TOE):
+        x, y = pts[p]
+        if math.isnan(x) or math.isnan(y) or not foot.on[p]:
+            continue
+        told = True
+        anchor = float(np.mean([q[3] for q in foot.on[p]]))
+        if abs(x + foot.belt_v * t - anchor) <= 2 * tol_u and \
+                abs(y - foot.belt_y) <= 2 * tol_y:
+            return 1
+    return 0 if told else -1
+
+
+def _remap(feet: list, inputs: list, t: float, leg: float, prm: np.ndarray,
+           swapped: bool) -> bool:
+    """Whether track 0 takes input 1 from this frame on (see event_params' `remap`)."""
+    tol_y, tol_u = prm[PR_TOL_Y_FRAC] * leg, prm[PR_TOL_U_FRAC] * leg
+    for f in (0, 1):
+        foot, other = feet[f], feet[1 - f]
+        if foot.phase == 0 or math.isnan(foot.belt_y):
+            continue
+        own = inputs[1 - f if swapped else f]
+        cross = inputs[f if swapped else 1 - f]
+        if _fits(foot, own, t, tol_u, tol_y) != 0 or _fits(foot, cross, t, tol_u, tol_y) != 1:
+            continue
+        if other.phase != 0 and not math.isnan(other.belt_y) and \
+                _fits(other, cross, t, tol_u, tol_y) == 1:
+            continue
+        return not swapped
+    # Jump test: crossed, the inputs continue both tracks' constant-velocity paths.
+    cost = {}
+    for f in (0, 1):
+        for k in (0, 1):
+            cost[f, k] = _track_cost(feet[f], inputs[1 - k if swapped else k], t,
+                                     prm[PR_MAX_GAP_S])
+    direct, crossed = cost[0, 0] + cost[1, 1], cost[0, 1] + cost[1, 0]
+    if crossed < 0.5 * direct and direct - crossed > 0.5 * prm[PR_LIFT_U_FRAC] * leg:
+        return not swapped
+    return swapped
+
+
+def _track_cost(foot: _Foot, pts: list, t: float, max_gap_s: float) -> float:
+    """Mean distance of the input's points from the track's constant-velocity prediction
+    (its last two frames); NaN when it cannot tell."""
+    if len(foot.frames) < 2:
+        return math.nan
+    (t0, p0), (t1, p1) = foot.frames[-2], foot.frames[-1]
+    if not t - t1 <= max_gap_s or not t1 > t0:
+        return math.nan
+    a0, a1, now = np.array(p0), np.array(p1), np.array(pts)
+    pred = a1 + (a1 - a0) / (t1 - t0) * (t - t1)
+    d = np.hypot(*(now - pred).T)
+    d = d[~np.isnan(d)]
+    return float(d.mean()) if d.size else math.nan
+
+
 def gait_events_ref(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params) -> np.ndarray:
     """Events (m, 3) rows (t_event_s, kind, foot) over a whole series, in emission order;
     inputs as `gait_events_kernel_series`."""
     feet = [_Foot(), _Foot()]
     out: list = []
+    swapped = False
+    leg = float(leg_len_px)
     for i in range(len(t_s)):
+        inputs = [[(float(heel_fwd[i][f]), float(heel_y[i][f])),
+                   (float(toe_fwd[i][f]), float(toe_y[i][f]))] for f in (0, 1)]
+        if params[PR_REMAP] > 0.0 and leg > 0.0:
+            swapped = _remap(feet, inputs, float(t_s[i]), leg, params, False)
         for f in (0, 1):
-            pts = [(float(heel_fwd[i][f]), float(heel_y[i][f])),
-                   (float(toe_fwd[i][f]), float(toe_y[i][f]))]
-            _foot_step(feet[f], f, float(t_s[i]), pts, float(leg_len_px), params, out)
+            pts = inputs[1 - f if swapped else f]
+            _foot_step(feet[f], f, float(t_s[i]), pts, leg, params, out)
     return np.array(out, dtype=float).reshape(-1, 3)

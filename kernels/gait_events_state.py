@@ -28,7 +28,10 @@ PR_RELEARN_S = 10           # no stance for this long: a bootstrap may replace t
 PR_TOE_OFF_LEAD_S = 11      # subtracted from fitted toe-off times, s
 PR_CONTACT_LAG_S = 12       # added to fitted contact times, s
 PR_QUAD = 13                # 1: the approach before contact is fitted as a parabola
-N_PARAMS = 14
+PR_LIFT_U_FRAC = 14         # ...or its point moved this much (x leg) ahead of its footprint
+PR_REMAP = 15               # 1: a stance foot's track may take the other foot's input
+PR_MAX_SPEED_LPS = 16       # fastest belt that counts, leg lengths per second
+N_PARAMS = 17
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -36,7 +39,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  quad: bool = False,
                  confirm_s: float = 0.05, boot_s: float = 0.08, max_gap_s: float = 0.15,
                  learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
-                 contact_lag_s: float = 0.006) -> np.ndarray:
+                 contact_lag_s: float = 0.006, lift_u_frac: float = 0.4,
+                 remap: bool = False, max_speed_lps: float = 7.0) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -46,6 +50,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     lift_frac      a foot must have risen this x leg length above the belt since its last
                    stance before a new contact counts (standing still gives no events)
     min_speed_lps  belt slower than this (leg lengths / s) is "not moving": no events
+    max_speed_lps  a bootstrap window faster than this (a sprint) is a swinging foot or a
+                   label jump, not a belt
     pre_s          how much of the path before a contact (after a toe-off) its timing fits
     quad           fit the approach before a contact as a parabola (else a line)
     confirm_s      stance time that confirms a contact (>= 2 frames): the event delay
@@ -57,6 +63,15 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    fitted to its rising height meets the belt late: subtract this
     contact_lag_s  the foot's lag behind the belt shrinks as it lands (the approach is
                    concave), so the line fitted to it meets the stance early: add this
+    lift_u_frac    a foot also counts as having been in the air once a point of it moved
+                   this x leg length ahead of where it stood (its last stance anchor u): a
+                   walking foot's swing clears the floor by a centimetre or two, far less
+                   than lift_frac, but it always travels a step length forward
+    remap          the two tracks follow the feet, not the pose model's left/right labels:
+                   while a track is in stance, a frame whose own input is off the stance
+                   line but whose other input sits on it swaps the inputs; so does a jump
+                   that the crossed assignment continues (decided each frame). Side-on, pose models trade the
+                   feet's labels when the swinging leg passes the standing one
     """
     p = np.empty(N_PARAMS)
     p[PR_DT_S] = 1.0 / fps
@@ -66,13 +81,17 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_MIN_SPEED_LPS] = min_speed_lps
     p[PR_PRE_S] = pre_s
     p[PR_QUAD] = 1.0 if quad else 0.0
-    p[PR_CONFIRM_FRAMES] = max(2, round(confirm_s * fps))
-    p[PR_BOOT_FRAMES] = max(3, round(boot_s * fps))
+    # Frame counts fit the ring (slow motion played at its capture rate has many frames).
+    p[PR_CONFIRM_FRAMES] = min(max(2, round(confirm_s * fps)), RING // 2)
+    p[PR_BOOT_FRAMES] = min(max(3, round(boot_s * fps)), RING - 4)
     p[PR_MAX_GAP_S] = max_gap_s
     p[PR_LEARN_N] = learn_n
     p[PR_RELEARN_S] = relearn_s
     p[PR_TOE_OFF_LEAD_S] = toe_off_lead_s
     p[PR_CONTACT_LAG_S] = contact_lag_s
+    p[PR_LIFT_U_FRAC] = lift_u_frac
+    p[PR_REMAP] = 1.0 if remap else 0.0
+    p[PR_MAX_SPEED_LPS] = max_speed_lps
     return p
 
 
@@ -97,13 +116,16 @@ S_FIT = 18                  # stance least squares of x on t per point: n, st, s
 S_T0 = 28                   # stance reference time
 S_RING = 29
 FOOT_SIZE = S_RING + RING * 5
-STATE_SIZE = 2 * FOOT_SIZE
+S_SWAPPED = 2 * FOOT_SIZE   # shared: 1 when this frame track 0 took input 1, track 1 input 0
+STATE_SIZE = 2 * FOOT_SIZE + 1
 
 
 def new_event_state() -> np.ndarray:
     st = np.full(STATE_SIZE, np.nan)
     for f in range(2):
         _reset_foot(st, f * FOOT_SIZE, True)
+        st[f * FOOT_SIZE + S_ANCHOR:f * FOOT_SIZE + S_ANCHOR + 6] = 0.0
+    st[S_SWAPPED] = 0.0
     return st
 
 
@@ -154,6 +176,33 @@ def _add_on(st, b, p, t, x, y, v):
     st[q + 2] += x
     st[q + 3] += tau * tau
     st[q + 4] += tau * x
+
+
+@jit
+def _anchor_fit(st, b, x, y, p, t, tol_u, tol_y):
+    """1 if point p at (x, y) sits on the foot's stance line (within 2 tol), 0 if it is off
+    it, -1 when it cannot tell (point unseen or no stance sample of that point)."""
+    cnt = st[b + S_ANCHOR + 3 * p + 1]
+    if math.isnan(x) or math.isnan(y) or not cnt > 0.0:
+        return -1
+    u = x + st[b + S_BELT_V] * t
+    if abs(u - st[b + S_ANCHOR + 3 * p] / cnt) <= 2.0 * tol_u and \
+            abs(y - st[b + S_BELT_Y]) <= 2.0 * tol_y:
+        return 1
+    return 0
+
+
+@jit
+def _foot_fit(st, b, hx, hy, tx, ty, t, tol_u, tol_y):
+    """Does a foot's input fit the stance of the foot at block b? 1 yes (either point on
+    the line), 0 no (a point could be told and none is on it), -1 cannot tell."""
+    a = _anchor_fit(st, b, hx, hy, 0, t, tol_u, tol_y)
+    c = _anchor_fit(st, b, tx, ty, 1, t, tol_u, tol_y)
+    if a == 1 or c == 1:
+        return 1
+    if a == 0 or c == 0:
+        return 0
+    return -1
 
 
 @jit

@@ -48,9 +48,15 @@ def cases():
                               ("walk30", WALK, 4), ("run_fs-10", dict(
                                   foot_strike_angle_deg=-10, cadence_spm=190, belt_kmh=16,
                                   duty_factor_pct=25), 5),
-                              ("absent", dict(absent_s=2.0, step_off_s=2.0), 6)):
+                              ("absent", dict(absent_s=2.0, step_off_s=2.0), 6),
+                              ("run30_label_swaps", {}, 7)):
         r, t, hf, hy, tf, ty, leg = synth_inputs(knobs, 10.0, seed)
-        yield name, t, hf, hy, tf, ty, leg, ge.event_params(r.fps)
+        if name == "run30_label_swaps":          # unrepaired label trades: the tracks remap
+            for a in (hf, hy, tf, ty):
+                a[100:200] = a[100:200, ::-1].copy()
+                a[230:233] = a[230:233, ::-1].copy()
+        yield name, t, hf, hy, tf, ty, leg, ge.event_params(r.fps,
+                                                           remap=name == "run30_label_swaps")
         if name == "run30":
             yield "run30_quad", t, hf, hy, tf, ty, leg, ge.event_params(r.fps, quad=True)
     for k in range(3):
