@@ -111,3 +111,17 @@ def test_import_show_export_analyze_delete(tmp_path, capsys, synth_dir):
     assert code == 0 and "deleted session 1" in out
     code, out, _ = station(capsys, "sessions", "list", "--data-dir", d)
     assert "no sessions" in out
+
+
+def test_run_goes_on_without_recording_when_the_data_directory_is_unusable(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    cfg = tmp_path / "station.toml"
+    cfg.write_text(f'[data]\ndir = "{blocker / "data"}"\n')
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    r = subprocess.run([sys.executable, "-m", "station", "demo", "--headless", "--no-gpio",
+                        "--seconds", "3", "--config", str(cfg)], capture_output=True,
+                       text=True, env=env, cwd=REPO, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "not recording: data directory" in r.stdout
+    assert "cannot record sessions" in r.stderr

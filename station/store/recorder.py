@@ -122,13 +122,16 @@ class SessionRecorder:
         """Open the database (errors are BadInput here, before the loop starts), end
         sessions cut off earlier as 'interrupted', and start the recorder thread."""
         db.prepare_data_dir(self.data_dir)
-        if not self._lock.acquire(timeout_s=3.0):
-            raise BadInput(f"another station process is recording into {self.data_dir}")
         try:
+            if not self._lock.acquire(timeout_s=3.0):
+                raise BadInput(f"another station process is recording into {self.data_dir}")
             self._conn = db.connect(self.data_dir)
             if self.max_page_count is not None:
                 self._conn.execute(f"PRAGMA max_page_count = {int(self.max_page_count)}")
             self.interrupted_found = db.mark_interrupted(self._conn)
+        except (OSError, sqlite3.Error) as e:
+            self._lock.release()
+            raise BadInput(f"{self.data_dir}: cannot record ({e})") from None
         except BaseException:
             self._lock.release()
             raise
