@@ -147,3 +147,17 @@ class SynthStill:
         xy = r.landmarks_px(r.world_pose(np.array([t])))[0]
         assert np.isfinite(xy).all()
         return xy
+
+
+def test_asymmetry_is_read_over_several_steps():
+    """A steady 10% contact-time asymmetry is found; an even runner reads a few % at most
+    (event-time jitter alone, averaged over 6 steps a foot)."""
+    from station.gait.asymmetry import AsymmetryWindow
+    w = AsymmetryWindow(6)
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        for foot, contact in ((0, 0.25), (1, 0.25 * 1.105)):
+            w.add(foot, 0.35 + rng.normal(0, 0.006), contact + rng.normal(0, 0.006))
+    assert abs(w.contact_pct() - 10.0) < 3.0
+    assert w.step_time_pct() < 3.0
+    assert np.isnan(AsymmetryWindow().step_time_pct())          # nothing seen yet

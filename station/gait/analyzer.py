@@ -21,6 +21,7 @@ from kernels.silhouette import silhouette_proxies
 from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_COLUMNS, N_STRIDE,
                                     STRIDE_METRIC_NAMES, stride_metrics)
 from station.contracts import LM, FrameMetrics, GaitEvent, Pose, StrideMetrics
+from station.gait.asymmetry import AsymmetryWindow
 from station.gait.events import GaitEventDetector
 from station.gait.facing import FacingTracker
 from station.gait.ring import FrameRing
@@ -99,6 +100,7 @@ class GaitAnalyzer:
         self._shrug_baseline = math.nan
         self._t_first_stride_s = math.nan
         self._stride_index = 0
+        self._asymmetry = AsymmetryWindow()
         self.events: list[GaitEvent] = []
         self._reset_tracking()
 
@@ -153,6 +155,7 @@ class GaitAnalyzer:
         for q in (*self._contacts, *self._toe_offs):
             q.clear()
         self._contact_times.clear()
+        self._asymmetry.clear()
 
     def _measurable(self) -> bool:
         d = self.facing.decision
@@ -292,6 +295,12 @@ class GaitAnalyzer:
                        self.scale.px_per_cm, self._shrug_baseline, 0.0, self._stride_out)
         values = {name: float(v) for name, v in zip(STRIDE_METRIC_NAMES, self._stride_out)}
         reasons = {}
+        self._asymmetry.add(foot, c2 - c1, toe[0] - c0)
+        values["step_time_asym_pct"] = self._asymmetry.step_time_pct()
+        values["contact_asym_pct"] = self._asymmetry.contact_pct()
+        for name in ("step_time_asym_pct", "contact_asym_pct"):
+            if math.isnan(values[name]):
+                reasons[name] = "needs a few steps of each foot first"
         if not math.isfinite(self._shrug_baseline):
             reasons["shoulder_shrug_pct"] = "baseline not set yet (first seconds of running)"
         for name in ("pelvic_tilt_deg", "rib_flare_deg"):
