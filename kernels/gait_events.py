@@ -17,7 +17,10 @@ foot from the session's own stances: the first is found by a "bootstrap" window 
 moving backward along a straight line at constant height, right after the foot was in the
 air); every confirmed stance then refines them. A contact is emitted once it is confirmed
 (`confirm_s` of stance, 2 frames at 30 fps), a toe-off once the toe has been off the belt
-for two frames; both carry their estimated (sub-frame) time. A foot must have been in the
+as long; both carry their estimated (sub-frame) time. Windows are time spans on the
+frames' own timestamps and the fits use those times, so dropped frames (a live station
+skips frames when it falls behind; timestamps then jump by 2-3 periods) shorten no window
+and shift no event; a gap up to `max_gap_s` keeps the foot's stance. A foot must have been in the
 air (`lift_frac` of leg length above the belt) before a contact counts, so standing still
 or shuffling gives no events. A NaN gap longer than `max_gap_s` forgets the foot's stance.
 
@@ -47,13 +50,14 @@ import numpy as np
 from kernels._jit import jit
 from kernels.gait_events_fit import _bootstrap, _contact_time, _toe_off_time
 from kernels.gait_events_state import (  # noqa: F401  (public names re-exported)
-    _PT, CONTACT, FOOT_SIZE, N_PARAMS, PR_BOOT_FRAMES, PR_CONFIRM_FRAMES, PR_CONTACT_LAG_S,
+    _PT, CONTACT, FOOT_SIZE, N_PARAMS, PR_BOOT_S, PR_CONFIRM_S, PR_CONTACT_LAG_S,
     PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC, PR_MAX_GAP_S, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
     PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC, PR_TOL_Y_FRAC, RING, S_BELT_V, S_BELT_Y,
     S_COUNT, S_HEAD, S_LAST_KIND, S_LAST_ON, S_LAST_T, S_LIFTED, S_N_LEARN, S_OFF_RUN,
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
-    S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS)
+    S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
+    BOOT_MIN_ROWS)
 
 
 @jit
@@ -131,10 +135,10 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     # Bootstrap the belt model from a belt-like window; a window below the known belt
     # level, or any after relearn_s without a stance, replaces it.
     if st[b + S_LIFTED] == 1.0 or not math.isnan(belt_y):
-        nb = int(params[PR_BOOT_FRAMES])
+        nb = _span_rows(st, b, params[PR_BOOT_S], BOOT_MIN_ROWS)
         relearn = phase == 0.0 and st[b + S_LIFTED] == 1.0 and \
             t - st[b + S_T_MODEL] > params[PR_RELEARN_S]
-        for p in range(_PT):
+        for p in range(_PT if nb > 0 else 0):
             by, bv = _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn)
             if not math.isnan(by):
                 st[b + S_BELT_Y] = by
@@ -154,8 +158,8 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if phase == 0.0:
         if st[b + S_LIFTED] == 0.0:
             return n_out
-        kc = int(params[PR_CONFIRM_FRAMES])
-        if st[b + S_COUNT] < kc:
+        kc = _span_rows(st, b, params[PR_CONFIRM_S], CONFIRM_MIN_ROWS)
+        if kc == 0:
             return n_out
         best_t = math.inf
         best_p = -1
@@ -218,12 +222,13 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if (last_on == 0 and not seen_h) or (last_on == 1 and not seen_t):
         return n_out                    # the point that holds the stance is unseen
     st[b + S_OFF_RUN] += 1.0
-    n_off = params[PR_CONFIRM_FRAMES]
-    if st[b + S_OFF_RUN] < n_off:
+    if st[b + S_OFF_RUN] == 1.0:
+        st[b + S_OFF_T] = t
+    if t - st[b + S_OFF_T] < params[PR_CONFIRM_S] or st[b + S_OFF_RUN] < CONFIRM_MIN_ROWS:
         return n_out
-    # Off the belt for n_off frames: toe-off of the point that was on the belt last.
+    # Off the belt for confirm_s: toe-off of the point that was on the belt last.
     p = int(st[b + S_LAST_ON])
-    t_off = _toe_off_time(st, b, p, 3, int(n_off), belt_y, dt)
+    t_off = _toe_off_time(st, b, p, 3.5 * dt, st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]
     _learn(st, b, params[PR_LEARN_N], t)
     if phase == 1.0 and st[b + S_LAST_KIND] == CONTACT:

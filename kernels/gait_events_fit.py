@@ -136,22 +136,47 @@ def _hinge_time(ts, zs, m, lo, hi, rising, quad, dt):
 
 
 @jit
+def _prev_t(st, b, t_ref):
+    """Time of the newest ring row before t_ref; NaN if none."""
+    for k in range(int(st[b + S_COUNT])):
+        t = st[_row(st, b, k)]
+        if t < t_ref:
+            return t
+    return math.nan
+
+
+@jit
+def _gap_mid(st, b, t_ref, dt):
+    """Midway between t_ref and the newest ring row before it (the event happened in that
+    interval, however many frames were dropped there); t_ref - dt/2 if there is none."""
+    t = _prev_t(st, b, t_ref)
+    return t_ref - 0.5 * dt if math.isnan(t) else 0.5 * (t + t_ref)
+
+
+@jit
 def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
     """Contact instant of point p whose stance (anchor u) was confirmed from `k_first` rows
     back: the hinge where the point's lag behind its stance line (anchor - u; the foot moves
     backward slower than the belt before it lands) reaches zero, fitted over the stance
-    frames and the frames up to `pre_s` before them."""
+    frames and `pre_s` of frames before them (a gap right before the stance moves that
+    window back by the gap; times are the frames' own: dropped frames leave gaps, not
+    errors). Too few frames to fit: midway between the first stance frame and the one
+    before it, at most a frame period before the stance."""
     v = st[b + S_BELT_V]
     cnt = int(st[b + S_COUNT])
     ts = np.empty(RING)
     zs = np.empty(RING)
     t_first = st[_row(st, b, k_first)]
+    # pre_s of frames before the stance: a gap right before it moves the window back
+    t_pre = t_first
+    if k_first + 1 < cnt:
+        t_pre = min(t_first, st[_row(st, b, k_first + 1)] + dt)
     m = 0
     n_pre = 0
     for k in range(cnt - 1, -1, -1):
         r = _row(st, b, k)
         x = st[r + 1 + 2 * p]
-        if math.isnan(x) or st[r] < t_first - pre_s - 1e-9:
+        if math.isnan(x) or st[r] < t_pre - pre_s - 1e-9:
             continue
         z = anchor - (x + v * st[r]) + (st[b + S_BELT_Y] - st[r + 2 + 2 * p])
         if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
@@ -163,34 +188,41 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
         m += 1
         if k > k_first:
             n_pre += 1
+    # no fit: just before the first stance frame (a landing foot nears the belt gradually;
+    # across a gap, at most a period before it)
+    t_fb = max(_gap_mid(st, b, t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
-        return t_first - 0.5 * dt
+        return t_fb
     th = _hinge_time(ts, zs, m, ts[n_pre - 1], ts[m - 1] - dt, False, quad, dt)
-    return t_first - 0.5 * dt if math.isnan(th) else th
+    return t_fb if math.isnan(th) else th
 
 
 @jit
-def _toe_off_time(st, b, p, n_on_max, n_off, belt_y, dt):
-    """Toe-off instant of point p, off the belt for the newest `n_off` rows: the hinge where
-    its height above the belt starts to rise, fitted over those rows and up to `n_on_max`
-    stance rows before them."""
+def _toe_off_time(st, b, p, on_s, t_off0, belt_y, dt):
+    """Toe-off instant of point p, off the belt since the row at t_off0: the hinge where its
+    height above the belt starts to rise, fitted over the off rows and the stance rows up
+    to `on_s` before them (before the last stance row plus a period: a gap moves it back), with a hinge no earlier than a frame period before the last stance
+    row (2 periods before t_off0 when no frame was dropped). Too
+    few rows: midway between the last stance row and t_off0."""
     cnt = int(st[b + S_COUNT])
+    t_prev = _prev_t(st, b, t_off0)                 # the last stance row
+    if math.isnan(t_prev):
+        t_prev = t_off0 - dt
+    t_win = min(t_off0 - dt, t_prev) + dt - on_s   # a gap before the off run moves it back
     ts = np.empty(RING)
     zs = np.empty(RING)
     m = 0
-    for k in range(min(cnt - 1, n_off + n_on_max - 1), -1, -1):
+    for k in range(cnt - 1, -1, -1):
         r = _row(st, b, k)
         y = st[r + 2 + 2 * p]
-        if math.isnan(y):
+        if math.isnan(y) or st[r] < t_win:
             continue
         ts[m] = st[r]
         zs[m] = belt_y - y
         m += 1
     t_new = st[_row(st, b, 0)]
     if m < 3:
-        return t_new - (n_off - 0.5) * dt
-    lo = max(ts[0], t_new - (n_off + 1) * dt)
+        return _gap_mid(st, b, t_off0, dt)
+    lo = max(ts[0], min(t_off0 - dt, t_prev) - dt)
     th = _hinge_time(ts, zs, m, lo, t_new, True, False, dt)
-    return t_new - (n_off - 0.5) * dt if math.isnan(th) else th
-
-
+    return _gap_mid(st, b, t_off0, dt) if math.isnan(th) else th

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kernels.gait_events_state import (CONTACT, PR_BOOT_FRAMES, PR_CONFIRM_FRAMES,
+from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT, PR_BOOT_S,
+                                       PR_CONFIRM_S,
                                        PR_CONTACT_LAG_S, PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC,
                                        PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
@@ -33,6 +34,7 @@ class _Foot:
     lifted: bool = False
     last_kind: int = -1
     off_run: int = 0
+    off_t: float = math.nan     # time of the first off-belt frame of the off run
     last_on: int = -1
     t0: float = math.nan
     on: tuple = ((), ())        # per point: list of (t, x, y, u) stance samples
@@ -54,6 +56,19 @@ class _Foot:
     def back(self, k: int):
         """Frame k frames before the newest."""
         return self.frames[len(self.frames) - 1 - k]
+
+    def window(self, span: float, min_rows: int) -> int:
+        """How many newest frames (>= min_rows) first span `span` seconds; 0 if none do."""
+        ts = [t for t, _ in self.frames]
+        for n in range(min_rows, len(ts) + 1):
+            if ts[-1] - ts[-n] >= span:
+                return n
+        return 0
+
+    def mid_before(self, t_ref: float, dt: float) -> float:
+        """Midway between t_ref and the newest frame before it (t_ref - dt/2 if none)."""
+        before = [t for t, _ in self.frames if t < t_ref]
+        return 0.5 * (before[-1] + t_ref) if before else t_ref - 0.5 * dt
 
 
 def _line_slope(t: np.ndarray, x: np.ndarray) -> float:
@@ -87,7 +102,7 @@ def _learn(foot: _Foot, learn_n: float, t: float) -> None:
 def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: float,
                max_v: float,
                relearn: bool) -> tuple[float, float]:
-    if len(foot.frames) < nb:
+    if nb == 0:
         return math.nan, math.nan
     win = foot.frames[-nb:]
     t = np.array([f[0] for f in win])
@@ -147,11 +162,14 @@ def _contact_time(foot: _Foot, p: int, k_first: int, anchor: float, tol_u: float
     """Hinge where lag behind the stance line plus height above the belt reaches zero,
     over the confirmed stance frames and up to pre_s before the first of them."""
     t_first = foot.back(k_first)[0]
+    # the pre window ends a period after the frame before the stance (a gap moves it back)
+    t_pre = min(t_first, foot.back(k_first + 1)[0] + dt) if k_first + 1 < len(foot.frames) \
+        else t_first
     ts, zs, n_pre = [], [], 0
     for k in range(len(foot.frames) - 1, -1, -1):
         t, pts = foot.back(k)
         x, y = pts[p]
-        if math.isnan(x) or t < t_first - pre_s - 1e-9:
+        if math.isnan(x) or t < t_pre - pre_s - 1e-9:
             continue
         z = anchor - (x + foot.belt_v * t) + (foot.belt_y - y)
         if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
@@ -160,21 +178,28 @@ def _contact_time(foot: _Foot, p: int, k_first: int, anchor: float, tol_u: float
         ts.append(t)
         zs.append(z)
         n_pre += k > k_first
+    fallback = max(foot.mid_before(t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
-        return t_first - 0.5 * dt
+        return fallback
     th = _hinge(np.array(ts), np.array(zs), ts[n_pre - 1], ts[-1] - dt, False, quad, dt)
-    return t_first - 0.5 * dt if math.isnan(th) else th
+    return fallback if math.isnan(th) else th
 
 
-def _toe_off_time(foot: _Foot, p: int, n_on_max: int, n_off: int, dt: float) -> float:
-    rows = foot.frames[-min(len(foot.frames), n_off + n_on_max):]
-    ts = np.array([t for t, pts in rows if not math.isnan(pts[p][1])])
-    zs = np.array([foot.belt_y - pts[p][1] for t, pts in rows if not math.isnan(pts[p][1])])
-    t_new = foot.frames[-1][0]
+def _toe_off_time(foot: _Foot, p: int, on_s: float, dt: float) -> float:
+    """Hinge where the point's height above the belt starts to rise, over the frames since
+    `on_s` before the off run began; the hinge no earlier than 2 periods before the run."""
+    before = [t for t, _ in foot.frames if t < foot.off_t]
+    t_last_on = before[-1] if before else foot.off_t - dt
+    t_win = min(foot.off_t - dt, t_last_on) + dt - on_s
+    rows = [(t, pts[p][1]) for t, pts in foot.frames
+            if t >= t_win and not math.isnan(pts[p][1])]
+    ts = np.array([t for t, _ in rows])
+    zs = np.array([foot.belt_y - y for _, y in rows])
     if len(ts) < 3:
-        return t_new - (n_off - 0.5) * dt
-    th = _hinge(ts, zs, max(ts[0], t_new - (n_off + 1) * dt), t_new, True, False, dt)
-    return t_new - (n_off - 0.5) * dt if math.isnan(th) else th
+        return foot.mid_before(foot.off_t, dt)
+    lo = max(ts[0], min(foot.off_t - dt, t_last_on) - dt)
+    th = _hinge(ts, zs, lo, foot.frames[-1][0], True, False, dt)
+    return foot.mid_before(foot.off_t, dt) if math.isnan(th) else th
 
 
 def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.ndarray,
@@ -211,9 +236,8 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     if foot.lifted or not math.isnan(belt_y):
         relearn = phase == 0 and foot.lifted and t - foot.t_model > prm[PR_RELEARN_S]
         for p in (HEEL, TOE):
-            by, bv = _bootstrap(foot, p, int(prm[PR_BOOT_FRAMES]), tol_y, tol_u, min_v,
-                                prm[PR_MAX_SPEED_LPS] * leg,
-                                relearn)
+            by, bv = _bootstrap(foot, p, foot.window(prm[PR_BOOT_S], BOOT_MIN_ROWS), tol_y,
+                                tol_u, min_v, prm[PR_MAX_SPEED_LPS] * leg, relearn)
             if not math.isnan(by):
                 foot.belt_y, foot.belt_v, foot.n_learn, foot.t_model = by, bv, 1, t
                 if phase != 1:
@@ -227,8 +251,8 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         return
 
     if phase == 0:
-        kc = int(prm[PR_CONFIRM_FRAMES])
-        if not foot.lifted or len(foot.frames) < kc:
+        kc = foot.window(prm[PR_CONFIRM_S], CONFIRM_MIN_ROWS)
+        if not foot.lifted or kc == 0:
             return
         best_t, best_p = math.inf, -1
         for p in (HEEL, TOE):
@@ -272,10 +296,11 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     if not seen[foot.last_on]:
         return
     foot.off_run += 1
-    n_off = int(prm[PR_CONFIRM_FRAMES])
-    if foot.off_run < n_off:
+    if foot.off_run == 1:
+        foot.off_t = t
+    if t - foot.off_t < prm[PR_CONFIRM_S] or foot.off_run < CONFIRM_MIN_ROWS:
         return
-    t_off = _toe_off_time(foot, foot.last_on, 3, n_off, dt) - prm[PR_TOE_OFF_LEAD_S]
+    t_off = _toe_off_time(foot, foot.last_on, 3.5 * dt, dt) - prm[PR_TOE_OFF_LEAD_S]
     _learn(foot, prm[PR_LEARN_N], t)
     if phase == 1 and foot.last_kind == CONTACT:
         foot.last_kind = TOE_OFF

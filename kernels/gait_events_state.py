@@ -14,14 +14,14 @@ from kernels._jit import jit
 CONTACT, TOE_OFF = 0, 1
 
 # ---- parameters ---------------------------------------------------------------------------
-PR_DT_S = 0                 # nominal frame period, 1/fps
+PR_DT_S = 0                 # nominal frame period, 1/fps (hinge grid, tolerances; not windows)
 PR_TOL_Y_FRAC = 1           # on-belt height tolerance, fraction of leg length
 PR_TOL_U_FRAC = 2           # off-the-stance-line tolerance (anchor u), fraction of leg length
 PR_LIFT_FRAC = 3            # the foot must rise this much (x leg) between stances
 PR_MIN_SPEED_LPS = 4        # slowest belt that counts, leg lengths per second
 PR_PRE_S = 5                # path before a stance used to time its contact, s
-PR_CONFIRM_FRAMES = 6       # stance frames that confirm a contact
-PR_BOOT_FRAMES = 7          # frames of a bootstrap window
+PR_CONFIRM_S = 6            # time span (s, actual timestamps) that confirms a contact / toe-off
+PR_BOOT_S = 7               # time span (s) of a bootstrap window
 PR_MAX_GAP_S = 8            # NaN gap that resets a foot
 PR_LEARN_N = 9              # belt level/speed: running mean over this many stances
 PR_RELEARN_S = 10           # no stance for this long: a bootstrap may replace the belt model
@@ -54,8 +54,11 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    label jump, not a belt
     pre_s          how much of the path before a contact (after a toe-off) its timing fits
     quad           fit the approach before a contact as a parabola (else a line)
-    confirm_s      stance time that confirms a contact (>= 2 frames): the event delay
-    boot_s         length of the window that first finds the belt (>= 3 frames)
+    confirm_s      stance time that confirms a contact, and off-belt time that confirms a
+                   toe-off (>= 2 frames): the event delay. Measured on the timestamps: with
+                   frames dropped, fewer frames (at least 2) cover it
+    boot_s         length of the window that first finds the belt (>= 3 frames; time, as
+                   confirm_s)
     max_gap_s      a foot unseen longer than this is reset (no event across the gap)
     learn_n        belt level and speed are running means over this many stances
     relearn_s      after this long with no stance a new bootstrap replaces the belt model
@@ -81,9 +84,16 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_MIN_SPEED_LPS] = min_speed_lps
     p[PR_PRE_S] = pre_s
     p[PR_QUAD] = 1.0 if quad else 0.0
-    # Frame counts fit the ring (slow motion played at its capture rate has many frames).
-    p[PR_CONFIRM_FRAMES] = min(max(2, round(confirm_s * fps)), RING // 2)
-    p[PR_BOOT_FRAMES] = min(max(3, round(boot_s * fps)), RING - 4)
+    # Windows are time spans measured on the frames' own timestamps, so dropped frames (a
+    # live station skips frames when it falls behind) neither stretch nor stall them: a
+    # window is the newest rows (at least CONFIRM_MIN_ROWS / BOOT_MIN_ROWS) that span
+    # (k - 1) nominal frame periods, less half a period for timestamp jitter, where k is the
+    # frame count at the nominal rate. k fits the ring (slow motion played at its capture
+    # rate has many frames).
+    kc = min(max(2, round(confirm_s * fps)), RING // 2)
+    kb = min(max(3, round(boot_s * fps)), RING - 4)
+    p[PR_CONFIRM_S] = (kc - 1.5) / fps
+    p[PR_BOOT_S] = (kb - 1.5) / fps
     p[PR_MAX_GAP_S] = max_gap_s
     p[PR_LEARN_N] = learn_n
     p[PR_RELEARN_S] = relearn_s
@@ -97,6 +107,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
 
 # ---- state layout (per foot block) -------------------------------------------------------
 RING = 16                   # frames kept per foot
+CONFIRM_MIN_ROWS = 2        # a confirming window has at least this many frames
+BOOT_MIN_ROWS = 3           # a bootstrap window has at least this many frames
 _PT = 2                     # points per foot: 0 heel, 1 toe
 # ring row: t, heel x, heel y, toe x, toe y
 S_HEAD = 0                  # index of the newest ring row
@@ -109,12 +121,13 @@ S_N_LEARN = 6               # stances learned from
 S_T_MODEL = 7               # time of the last stance that confirmed the model
 S_LIFTED = 8                # 1 once the foot rose lift_frac above the belt since its stance
 S_LAST_KIND = 9             # last event kind of this foot (-1 none)
-S_OFF_RUN = 10              # consecutive frames with no point on the belt (in stance)
+S_OFF_RUN = 10              # frames in a row with no point on the belt (in stance)
 S_LAST_ON = 11              # point last seen on the belt (0 heel, 1 toe)
 S_ANCHOR = 12               # per point: running sum of u, count, sum of y  (3 x 2)
 S_FIT = 18                  # stance least squares of x on t per point: n, st, sx, stt, stx (5x2)
 S_T0 = 28                   # stance reference time
-S_RING = 29
+S_OFF_T = 29                # time of the first off-belt frame of the current off run
+S_RING = 30
 FOOT_SIZE = S_RING + RING * 5
 S_SWAPPED = 2 * FOOT_SIZE   # shared: 1 when this frame track 0 took input 1, track 1 input 0
 STATE_SIZE = 2 * FOOT_SIZE + 1
@@ -151,6 +164,20 @@ def _row(st, b, back):
     """State index of the ring row `back` frames before the newest (0 = newest)."""
     slot = (int(st[b + S_HEAD]) - back) % RING
     return b + S_RING + 5 * slot
+
+
+@jit
+def _span_rows(st, b, span, min_rows):
+    """Fewest newest ring rows (at least min_rows) whose timestamps span >= span seconds;
+    0 when the ring holds no such window."""
+    cnt = int(st[b + S_COUNT])
+    if cnt < min_rows:
+        return 0
+    t_new = st[_row(st, b, 0)]
+    for k in range(min_rows - 1, cnt):
+        if t_new - st[_row(st, b, k)] >= span:
+            return k + 1
+    return 0
 
 
 @jit

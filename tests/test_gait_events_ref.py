@@ -59,6 +59,12 @@ def cases():
                                                            remap=name == "run30_label_swaps")
         if name == "run30":
             yield "run30_quad", t, hf, hy, tf, ty, leg, ge.event_params(r.fps, quad=True)
+        if name in ("run30", "run60_left"):     # frames dropped: timestamps jump
+            keep = rng.random(len(t)) >= 0.15
+            for lo in range(7, len(t), 16):
+                keep[lo:lo + 3] = False
+            yield name + "_dropped", t[keep], hf[keep], hy[keep], tf[keep], ty[keep], leg, \
+                ge.event_params(r.fps)
     for k in range(3):
         n = 600
         t = np.cumsum(rng.uniform(0.02, 0.045, n))
@@ -111,7 +117,8 @@ np.save(sys.argv[2], ev)
 
 def test_compiled_equals_interpreted(tmp_path):
     env = dict(os.environ, NUMBA_DISABLE_JIT="1")
-    for name in ("run60_left", "walk30", "random_walk_nan0", "belt_like2", "all_nan"):
+    for name in ("run60_left", "walk30", "random_walk_nan0", "belt_like2", "all_nan",
+                 "run30_dropped"):
         _, t, hf, hy, tf, ty, leg, p = CASES[name]
         src, dst = tmp_path / f"{name}.npz", tmp_path / f"{name}_ev.npy"
         np.savez(src, t=t, hf=hf, hy=hy, tf=tf, ty=ty, leg=leg, p=p)
