@@ -1,13 +1,33 @@
-"""Left/right leg-swap repair by continuity.
+"""Left/right leg identity by continuity: two tracks that follow the two physical legs.
 
-Side-on, the far leg hides behind the near one and pose models often trade their labels for
-a few frames. Each frame the legs' points are compared with where the repaired track
-predicts them (last position plus last velocity); when the crossed assignment fits much
-better than the given one, the labels are swapped back. Continuity can itself lock onto a
-wrong identity, so after `max_swapped_frames` in a row the model's labels are trusted again.
+Side-on, the far leg hides behind the near one and pose models trade the left/right labels
+as the swinging leg passes the standing one: for a frame, every other frame, or for a second
+at a time. The labels therefore say nothing reliable about which physical leg is which; the
+motion does. Each of the two tracks keeps, per leg point (knee, ankle, heel, toe), its last
+position and a smoothed velocity, and predicts the next position at constant velocity. A
+foot in stance moves backward at belt speed while the other swings forward fast, so where
+the feet pass each other their positions nearly coincide but the predictions do not.
 
-State (3, 2, P, 2): row 0 the last repaired leg points, row 1 the ones before, row 2 [0]
-counts consecutive swapped frames. P = 5 points per leg: hip, knee, ankle, heel, toe.
+The kernel keeps a RELATION between the model's labels and the tracks (as labelled, or
+crossed) and changes it only when the other assignment fits the predictions clearly better
+(cost < ratio x, and by at least `min_gain_px`). There is no timer: a relation that
+continuity supports is kept for as long as it lasts. The model's labels are taken back only
+on sustained evidence that continuity has lost the legs: `return_frames` frames in a row on
+which neither assignment could be decided (legs unseen), after which predictions are stale.
+
+Where the legs pass, the model also blends them or throws a foot up the shin for a frame or
+a few. A leg whose points land further from its prediction than an outlier gate is not
+learned from: its track coasts on its prediction (for `MAX_COAST` frames at most). The gate
+is adaptive: `gate_px` (default `GATE_PER_GAIN` x min_gain_px) plus `GATE_PER_ERR` x the
+track's own recent prediction error (an exponential mean over accepted frames). Fast swings
+at 30 fps predict worse than a slow-motion clip at 120 fps, and noisy small figures worse
+than sharp large ones; the gate follows each without a per-fps or per-size constant.
+
+State (4, 2, P, 2): row 0 last position per track and point, row 1 velocity (px/frame),
+row 2 frames since the point was last seen (both coords), row 3 [0, 0, 0, 0] the relation
+(1 = crossed), [0, 0, 0, 1] consecutive undecidable frames, [leg, 1, 0] the leg's recent
+prediction error (px, NaN until its first frame). P = 5 points per leg: hip,
+knee, ankle, heel, toe; the hips overlap side-on and decide nothing, but travel with their leg.
 """
 from __future__ import annotations
 
@@ -20,101 +40,175 @@ from kernels._jit import jit
 LEFT_LEG = np.array([23, 25, 27, 29, 31], np.int64)
 RIGHT_LEG = np.array([24, 26, 28, 30, 32], np.int64)
 N_LEG_POINTS = 5
+VEL_ALPHA = 0.5          # weight of the newest frame-to-frame velocity
+MAX_EXTRAPOLATE = 3.0    # frames of constant-velocity extrapolation over a gap, at most
+GATE_PER_GAIN = 1.5      # default outlier gate: this x min_gain_px (mean point distance)
+GATE_PER_ERR = 2.5       # ...plus this x the track's own recent prediction error (adaptive)
+ERR_ALPHA = 0.1          # weight of the newest frame in that recent error
+MAX_COAST = 4.0          # a track coasts over outlier frames while unseen this long at most
 
 
 def new_state() -> np.ndarray:
-    return np.full((3, 2, N_LEG_POINTS, 2), np.nan)
-
-
-@jit
-def _cost(xy: np.ndarray, idx: np.ndarray, pred: np.ndarray) -> tuple[float, int]:
-    """Sum of distances of the leg points (knee..toe) to a prediction, and how many counted."""
-    total = 0.0
-    n = 0
-    for p in range(1, idx.shape[0]):  # the hips overlap side-on: they decide nothing
-        dx = xy[idx[p], 0] - pred[p, 0]
-        dy = xy[idx[p], 1] - pred[p, 1]
-        d = math.hypot(dx, dy)
-        if not math.isnan(d):
-            total += d
-            n += 1
-    return total, n
+    st = np.full((4, 2, N_LEG_POINTS, 2), np.nan)
+    st[2] = 0.0
+    st[3] = 0.0
+    st[3, :, 1, 0] = np.nan
+    return st
 
 
 @jit
 def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
                     right_idx: np.ndarray, ratio: float, min_gain_px: float,
-                    max_swapped_frames: int) -> bool:
-    """Swap the legs of `xy` (33, 2) in place when continuity says so; True if swapped."""
-    pred = np.empty((2, left_idx.shape[0], 2))
-    have_pred = True
+                    return_frames: int, gate_px: float = -1.0, steps: float = 1.0) -> bool:
+    """Relabel the legs of `xy` (33, 2) in place to the tracked identities; True if crossed.
+    `steps`: frame periods since the previous call (> 1 after dropped frames)."""
+    npt = left_idx.shape[0]
+    if steps > 1.0:
+        for leg in range(2):
+            for p in range(npt):
+                for c in range(2):
+                    state[2, leg, p, c] += steps - 1.0
+    if gate_px < 0.0:
+        gate_px = GATE_PER_GAIN * min_gain_px
+    pred = np.empty((2, npt, 2))
     for leg in range(2):
-        for p in range(left_idx.shape[0]):
+        for p in range(npt):
             for c in range(2):
-                last = state[0, leg, p, c]
-                before = state[1, leg, p, c]
-                if math.isnan(last):
-                    pred[leg, p, c] = math.nan
-                elif math.isnan(before):
-                    pred[leg, p, c] = last
+                pos = state[0, leg, p, c]
+                vel = state[1, leg, p, c]
+                gap = min(max(state[2, leg, p, c], 1.0), MAX_EXTRAPOLATE)
+                if math.isnan(vel):
+                    pred[leg, p, c] = pos
                 else:
-                    pred[leg, p, c] = 2.0 * last - before
-    keep_l, nkl = _cost(xy, left_idx, pred[0])
-    keep_r, nkr = _cost(xy, right_idx, pred[1])
-    swap_l, nsl = _cost(xy, right_idx, pred[0])
-    swap_r, nsr = _cost(xy, left_idx, pred[1])
-    if nkl + nkr < 4 or nkl + nkr != nsl + nsr:
-        have_pred = False
-    keep = keep_l + keep_r
-    swap = swap_l + swap_r
-    swapped = False
-    if have_pred and swap < ratio * keep and keep - swap > min_gain_px \
-            and state[2, 0, 0, 0] < max_swapped_frames:
-        for p in range(left_idx.shape[0]):
+                    pred[leg, p, c] = pos + gap * vel
+    # Costs of the two assignments over the points seen on both legs and predicted on both.
+    keep = 0.0
+    cross = 0.0
+    n = 0
+    for p in range(1, npt):
+        a = left_idx[p]
+        b = right_idx[p]
+        d00 = math.hypot(xy[a, 0] - pred[0, p, 0], xy[a, 1] - pred[0, p, 1])
+        d11 = math.hypot(xy[b, 0] - pred[1, p, 0], xy[b, 1] - pred[1, p, 1])
+        d01 = math.hypot(xy[a, 0] - pred[1, p, 0], xy[a, 1] - pred[1, p, 1])
+        d10 = math.hypot(xy[b, 0] - pred[0, p, 0], xy[b, 1] - pred[0, p, 1])
+        if math.isnan(d00) or math.isnan(d11) or math.isnan(d01) or math.isnan(d10):
+            continue
+        keep += d00 + d11
+        cross += d01 + d10
+        n += 1
+    rel = state[3, 0, 0, 0]
+    if n >= 2:
+        state[3, 0, 0, 1] = 0.0
+        cur = cross if rel == 1.0 else keep
+        alt = keep if rel == 1.0 else cross
+        if alt < ratio * cur and cur - alt > min_gain_px:
+            rel = 1.0 - rel
+    else:
+        state[3, 0, 0, 1] += 1.0
+        if state[3, 0, 0, 1] >= return_frames:
+            rel = 0.0
+    state[3, 0, 0, 0] = rel
+    if rel == 1.0:
+        for p in range(npt):
             for c in range(2):
                 a = xy[left_idx[p], c]
                 xy[left_idx[p], c] = xy[right_idx[p], c]
                 xy[right_idx[p], c] = a
-        swapped = True
-        state[2, 0, 0, 0] += 1.0
-    else:
-        state[2, 0, 0, 0] = 0.0
-    for p in range(left_idx.shape[0]):
-        for c in range(2):
-            for leg in range(2):
-                idx = left_idx[p] if leg == 0 else right_idx[p]
+    for leg in range(2):
+        # A leg that lands far from its prediction on a frame is an outlier (the model
+        # blends the legs for a frame as they pass): the track coasts over it, for a while.
+        dsum = 0.0
+        nd = 0
+        coast = 0.0
+        for p in range(1, npt):
+            idx = left_idx[p] if leg == 0 else right_idx[p]
+            d = math.hypot(xy[idx, 0] - pred[leg, p, 0], xy[idx, 1] - pred[leg, p, 1])
+            if not math.isnan(d):
+                dsum += d
+                nd += 1
+            coast = max(coast, state[2, leg, p, 0])
+        ema = state[3, leg, 1, 0]
+        reject = False
+        if nd > 0:
+            err = dsum / nd
+            if not math.isnan(ema):
+                reject = err > gate_px + GATE_PER_ERR * ema and coast <= MAX_COAST
+            if not reject:
+                state[3, leg, 1, 0] = err if math.isnan(ema) else \
+                    ERR_ALPHA * err + (1.0 - ERR_ALPHA) * ema
+        for p in range(npt):
+            idx = left_idx[p] if leg == 0 else right_idx[p]
+            for c in range(2):
                 v = xy[idx, c]
-                if not math.isnan(v):
-                    state[1, leg, p, c] = state[0, leg, p, c]
-                    state[0, leg, p, c] = v
-    return swapped
+                if math.isnan(v) or reject:
+                    state[2, leg, p, c] += 1.0
+                    continue
+                pos = state[0, leg, p, c]
+                if not math.isnan(pos):
+                    meas = (v - pos) / max(state[2, leg, p, c], 1.0)
+                    vel = state[1, leg, p, c]
+                    state[1, leg, p, c] = meas if math.isnan(vel) else \
+                        VEL_ALPHA * meas + (1.0 - VEL_ALPHA) * vel
+                state[0, leg, p, c] = v
+                state[2, leg, p, c] = 1.0
+    return rel == 1.0
 
 
 def repair_leg_swap_ref(xy_series: np.ndarray, ratio: float, min_gain_px: float,
-                        max_swapped_frames: int) -> tuple[np.ndarray, np.ndarray]:
-    """Reference over a series (n, 33, 2): repaired copy and the per-frame swap flags."""
+                        return_frames: int, gate_px: float = -1.0, steps=None
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Reference over a series (n, 33, 2): relabelled copy and the per-frame crossed flags."""
+    if gate_px < 0.0:
+        gate_px = GATE_PER_GAIN * min_gain_px
     xy_series = np.array(xy_series, float)
     legs = np.stack([LEFT_LEG, RIGHT_LEG])
-    last = np.full((2, N_LEG_POINTS, 2), np.nan)
-    before = np.full((2, N_LEG_POINTS, 2), np.nan)
-    run = 0
+    pos = np.full((2, N_LEG_POINTS, 2), np.nan)
+    vel = np.full((2, N_LEG_POINTS, 2), np.nan)
+    gap = np.zeros((2, N_LEG_POINTS, 2))
+    ema = np.full(2, np.nan)
+    rel, undecided = 0, 0
     flags = np.zeros(len(xy_series), bool)
     for i, xy in enumerate(xy_series):
-        pred = np.where(np.isnan(before), last, 2 * last - before)
-        d_keep = np.hypot(*(xy[legs[:, 1:]] - pred[:, 1:]).transpose(2, 0, 1))
-        d_swap = np.hypot(*(xy[legs[::-1, 1:]] - pred[:, 1:]).transpose(2, 0, 1))
-        ok_keep, ok_swap = np.isfinite(d_keep), np.isfinite(d_swap)
-        keep, swap = d_keep[ok_keep].sum(), d_swap[ok_swap].sum()
-        decidable = ok_keep.sum() >= 4 and ok_keep.sum() == ok_swap.sum()
-        if decidable and swap < ratio * keep and keep - swap > min_gain_px \
-                and run < max_swapped_frames:
-            xy[legs[0]], xy[legs[1]] = xy[legs[1]].copy(), xy[legs[0]].copy()
-            flags[i] = True
-            run += 1
+        if steps is not None and steps[i] > 1.0:
+            gap = gap + (steps[i] - 1.0)
+        g = np.clip(gap, 1.0, MAX_EXTRAPOLATE)
+        pred = np.where(np.isnan(vel), pos, pos + g * vel)
+        obs = xy[legs[:, 1:]]                                  # (2, P-1, 2) as labelled
+        d_keep = np.hypot(*(obs - pred[:, 1:]).transpose(2, 0, 1))
+        d_cross = np.hypot(*(obs[::-1] - pred[:, 1:]).transpose(2, 0, 1))
+        ok = np.isfinite(d_keep).all(axis=0) & np.isfinite(d_cross).all(axis=0)
+        if ok.sum() >= 2:
+            undecided = 0
+            keep, cross = d_keep[:, ok].sum(axis=0).sum(), d_cross[:, ok].sum(axis=0).sum()
+            cur, alt = (cross, keep) if rel else (keep, cross)
+            if alt < ratio * cur and cur - alt > min_gain_px:
+                rel = 1 - rel
         else:
-            run = 0
+            undecided += 1
+            if undecided >= return_frames:
+                rel = 0
+        if rel:
+            xy[legs[0]], xy[legs[1]] = xy[legs[1]].copy(), xy[legs[0]].copy()
+        flags[i] = bool(rel)
         cur = xy[legs]
-        seen = np.isfinite(cur)
-        before = np.where(seen, last, before)
-        last = np.where(seen, cur, last)
+        d = np.hypot(*(cur[:, 1:] - pred[:, 1:]).transpose(2, 0, 1))      # (2, P-1)
+        reject = np.zeros(2, bool)
+        for leg in range(2):
+            dl = d[leg][np.isfinite(d[leg])]
+            if len(dl) == 0:
+                continue
+            err = dl.sum() / len(dl)
+            if np.isfinite(ema[leg]):
+                reject[leg] = err > gate_px + GATE_PER_ERR * ema[leg] \
+                    and gap[leg, 1:, 0].max() <= MAX_COAST
+            if not reject[leg]:
+                ema[leg] = err if np.isnan(ema[leg]) else \
+                    ERR_ALPHA * err + (1 - ERR_ALPHA) * ema[leg]
+        seen = np.isfinite(cur) & ~reject[:, None, None]
+        meas = (cur - pos) / np.maximum(gap, 1.0)
+        new_vel = np.where(np.isnan(vel), meas, VEL_ALPHA * meas + (1 - VEL_ALPHA) * vel)
+        vel = np.where(seen & np.isfinite(pos), new_vel, vel)
+        pos = np.where(seen, cur, pos)
+        gap = np.where(seen, 1.0, gap + 1.0)
     return xy_series, flags

@@ -112,22 +112,72 @@ def test_leg_swap(seed):
                       for i in range(n)])
     ref, ref_flags = ls.repair_leg_swap_ref(bad, 0.5, 10.0, 15)
     np.testing.assert_array_equal(flags, ref_flags)
-    np.testing.assert_allclose(fixed, ref, equal_nan=True)
+    np.testing.assert_allclose(fixed, ref, rtol=0, atol=1e-9, equal_nan=True)
     # ...and the repair is right: the legs are where they were before the swaps.
     legs = np.concatenate([ls.LEFT_LEG, ls.RIGHT_LEG])
     assert np.nanmax(np.abs(fixed[:, legs] - xy[:, legs])) < 1e-9
 
 
-def test_leg_swap_gives_up_on_a_long_swap():
-    """After max_swapped_frames the model's labels are trusted again."""
+@pytest.mark.parametrize("seed", range(4))
+def test_leg_swap_outlier_gate(seed):
+    """Kernel == reference where the adaptive outlier gate acts: legs thrown far for 1-6
+    frames (coasting, then giving up), NaN points, and an explicit gate."""
+    rng = np.random.default_rng(100 + seed)
+    n = 300
+    t = np.arange(n) / 60.0
+    xy = landmarks(rng, n, 0.0)
+    for leg, phase in ((ls.LEFT_LEG, 0.0), (ls.RIGHT_LEG, np.pi)):
+        for p, idx in enumerate(leg):
+            xy[:, idx, 0] = 300 + 30 * p * np.sin(2 * np.pi * 1.4 * t + phase)
+            xy[:, idx, 1] = 200 + 40 * p + 6 * np.cos(2 * np.pi * 1.4 * t + phase)
+    xy += rng.normal(0, 2.0, xy.shape)
+    for start in rng.choice(np.arange(10, n - 10), 12, replace=False):
+        leg = ls.LEFT_LEG if rng.random() < 0.5 else ls.RIGHT_LEG
+        xy[start:start + rng.integers(1, 7), leg] += rng.normal(0, 60, 2)
+    for start in rng.choice(np.arange(10, n - 40), 5, replace=False):
+        sl = slice(start, start + rng.integers(1, 30))
+        xy[sl, ls.LEFT_LEG], xy[sl, ls.RIGHT_LEG] = xy[sl, ls.RIGHT_LEG], xy[sl, ls.LEFT_LEG].copy()
+    xy[rng.random((n, 33)) < 0.05] = np.nan
+    steps = np.where(rng.random(n) < 0.1, 3.0, 1.0)       # dropped frames before some
+    for gate in (-1.0, 20.0):
+        fixed = xy.copy()
+        state = ls.new_state()
+        flags = np.array([ls.repair_leg_swap(fixed[i], state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5,
+                                             8.0, 15, gate, steps[i]) for i in range(n)])
+        ref, ref_flags = ls.repair_leg_swap_ref(xy, 0.5, 8.0, 15, gate, steps)
+        np.testing.assert_array_equal(flags, ref_flags)
+        np.testing.assert_allclose(fixed, ref, rtol=0, atol=1e-9, equal_nan=True)
+
+
+def test_leg_swap_keeps_a_long_swap():
+    """No timer: labels traded for good stay repaired for as long as continuity says so."""
+    n = 120
+    xy = np.full((n, 33, 2), np.nan)
+    for leg, x0 in ((ls.LEFT_LEG, 100.0), (ls.RIGHT_LEG, 300.0)):
+        for p, idx in enumerate(leg):
+            xy[:, idx] = (x0, 100.0 + 40 * p)
+    xy[10:, ls.LEFT_LEG], xy[10:, ls.RIGHT_LEG] = xy[10:, ls.RIGHT_LEG].copy(), xy[10:, ls.LEFT_LEG].copy()
+    fixed, flags = ls.repair_leg_swap_ref(xy, 0.5, 10.0, 5)
+    assert flags[10:].all() and not flags[:10].any()
+    assert np.allclose(fixed[:, ls.LEFT_LEG, 0], 100.0)
+    state = ls.new_state()
+    k = np.array([ls.repair_leg_swap(xy[i].copy(), state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 10.0, 5)
+                  for i in range(n)])
+    np.testing.assert_array_equal(k, flags)
+
+
+def test_leg_swap_takes_the_labels_back_after_the_legs_were_lost():
+    """Sustained evidence that continuity lost the legs (unseen for return_frames frames)
+    hands the identities back to the model's labels."""
     n = 60
     xy = np.full((n, 33, 2), np.nan)
     for leg, x0 in ((ls.LEFT_LEG, 100.0), (ls.RIGHT_LEG, 300.0)):
         for p, idx in enumerate(leg):
             xy[:, idx] = (x0, 100.0 + 40 * p)
     xy[10:, ls.LEFT_LEG], xy[10:, ls.RIGHT_LEG] = xy[10:, ls.RIGHT_LEG].copy(), xy[10:, ls.LEFT_LEG].copy()
+    xy[20:26, ls.LEFT_LEG] = np.nan                    # one leg unseen for 6 frames
     _, flags = ls.repair_leg_swap_ref(xy, 0.5, 10.0, 5)
-    assert flags[10:15].all() and not flags[15:].any()
+    assert flags[10:24].all() and not flags[24:].any()
 
 
 def trunk_mask(tilt_arch_px: int) -> tuple[np.ndarray, tuple[float, float, float, float]]:

@@ -46,10 +46,12 @@ class GaitSettings:
     beta: float = 0.02
     d_cutoff_hz: float = 1.0
     max_gap_s: float = 0.1
-    # Leg-swap repair: swap when the crossed assignment costs < ratio x the given one.
+    # Leg identity by continuity (kernels.leg_swap): the label relation changes when the other
+    # assignment costs < ratio x the current one.
     swap_ratio: float = 0.5
     swap_min_gain_trunk: float = 0.08    # ...and saves at least this x trunk length
-    max_swapped_s: float = 0.5
+    max_swapped_s: float = 0.5          # labels back only after this long with the legs unseen
+    same_contact_s: float = 0.1         # other foot's contact this close = the same contact
     # Silhouette proxies.
     mask_threshold: int = 128
     levels_per_band: int = 8
@@ -149,6 +151,7 @@ class GaitAnalyzer:
     def _reset_tracking(self) -> None:
         self._filter_state = one_euro.new_state(66)
         self._swap_state = leg_swap.new_state()
+        self._swap_t_s = math.nan
         self._events = GaitEventDetector(self.settings.fps)
         self._hip_x_ref = self._hip_x0 = math.nan
         self._ring.clear()
@@ -172,9 +175,14 @@ class GaitAnalyzer:
         if pose.found:
             gain = st.swap_min_gain_trunk * (self._trunk_len_px
                                             if math.isfinite(self._trunk_len_px) else 100.0)
+            # Frame periods since the last repaired frame: dropped frames stretch the step.
+            steps = 1.0
+            if math.isfinite(self._swap_t_s):
+                steps = max(1.0, min(round((t_s - self._swap_t_s) * st.fps), 10.0))
+            self._swap_t_s = t_s
             leg_swap.repair_leg_swap(xy, self._swap_state, leg_swap.LEFT_LEG,
                                      leg_swap.RIGHT_LEG, st.swap_ratio, gain,
-                                     max(1, int(st.max_swapped_s * st.fps)))
+                                     max(1, int(st.max_swapped_s * st.fps)), -1.0, steps)
         # Two views of the same landmarks. Per-stride metrics are measured once the stride
         # is over, from the unsmoothed (swap-repaired) points: any causal filter lags and
         # would bias angles at contact and shrink the hips' bounce. The live per-frame
@@ -215,6 +223,8 @@ class GaitAnalyzer:
             self.events.append(ev)
             if kind == "toe_off":
                 self._toe_offs[foot].append(t_ev)
+                continue
+            if self._same_contact(foot, t_ev):
                 continue
             self._contacts[foot].append(t_ev)
             self._contact_times.append(t_ev)
@@ -262,6 +272,13 @@ class GaitAnalyzer:
         if not pose.found:
             reasons = {k: "no person in the frame" for k in values}
         return FrameMetrics(t_ns=pose.t_ns, seq=pose.seq, values=values, reasons=reasons)
+
+    def _same_contact(self, foot: int, t_ev: float) -> bool:
+        """Safety net behind the leg tracking: a contact within `same_contact_s` of the other
+        foot's last contact is that same physical contact seen on both tracks (a step is
+        ~0.3 s or more); it closes no stride and counts no step."""
+        other = self._contacts[1 - foot]
+        return bool(other) and abs(t_ev - other[-1]) < self.settings.same_contact_s
 
     def _close_stride(self, foot: int, c2: float) -> StrideMetrics | None:
         st = self.settings
