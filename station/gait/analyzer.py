@@ -120,7 +120,8 @@ class GaitAnalyzer:
         """60 / median interval of the last 8 steps (METRICS.md, live)."""
         if len(self._contact_times) < 3:
             return math.nan
-        return 60.0 / float(np.median(np.diff(np.array(self._contact_times))))
+        # Each foot's events come a couple of frames late, not always in time order.
+        return 60.0 / float(np.median(np.diff(np.sort(np.array(self._contact_times)))))
 
     def update(self, pose: Pose) -> GaitUpdate:
         if self.facing.decision is None:
