@@ -71,10 +71,9 @@ def bench_pose_and_pipeline(clip: Path, n_frames: int) -> dict[str, Any]:
 
 
 def bench_latency(seconds: float = 20.0) -> dict[str, Any]:
-    """`station demo --real-pose` in a child process: its stats file and its peak memory
-    (the resident size of the live station, not of this benchmark's buffers)."""
+    """`station demo --real-pose` in a child process: its stats file, including its own
+    peak memory (the live station's, not this benchmark's buffers or the JIT child's)."""
     import json
-    import resource
     import subprocess
     import sys
     stats = Path(_tmp_name("latency.json"))
@@ -97,7 +96,7 @@ def bench_latency(seconds: float = 20.0) -> dict[str, Any]:
         "latency_pose_ms_p50": s["pose_ms_p50"],
         "latency_target_p95_ms": None if s["pose_ms_p50"] is None else
         round(s["pose_ms_p50"] + period_ms + 10.0, 1),
-        "rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, 1),
+        "rss_mb": s["rss_mb"],
     }
 
 

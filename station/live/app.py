@@ -108,7 +108,8 @@ def run_live(opts: LiveOptions) -> int:
                 screen.draw(result.last_state)
             screen.screenshot(opts.screenshot)
         stats = result.stats.as_dict() | {"end": result.end_reason, "errors": result.errors,
-                                          "jit_warmup_s": round(jit_s, 3)}
+                                          "jit_warmup_s": round(jit_s, 3),
+                                          "rss_mb": _peak_rss_mb()}
         if recorder is not None:
             recorder.close()
             stats["recorded_sessions"] = recorder.counts.sessions
@@ -132,6 +133,12 @@ def run_live(opts: LiveOptions) -> int:
             screen.close()
         source.close()
         notifier.close()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (Linux reports kilobytes)."""
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
 
 def _display_available() -> bool:
