@@ -56,7 +56,8 @@ def _run_kernels(st: BenchStream) -> tuple[float, np.ndarray]:
     t0 = time.perf_counter()
     for i in range(n):
         xy = xy_all[i]
-        ls.repair_leg_swap(xy, swap_state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 8.0, 15)
+        # Every argument given: Numba dispatches omitted defaults ~70x slower.
+        ls.repair_leg_swap(xy, swap_state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 8.0, 15, -1.0, 1.0)
         ff.frame_features(xy, s, s > 0, feat)
         sil.silhouette_proxies(masks[i], 128, feat[ff.F_HIP_X], feat[ff.F_HIP_Y],
                                feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s, xy[_ARMS],
