@@ -57,7 +57,7 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
-    BOOT_MIN_ROWS)
+    BOOT_MIN_ROWS, PR_BOOT_CONTACT)
 
 
 @jit
@@ -141,6 +141,11 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
         for p in range(_PT if nb > 0 else 0):
             by, bv = _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn)
             if not math.isnan(by):
+                # A foot that was in the air and lands on a line that replaces a known
+                # model (it moves back faster than the learned speed: the belt's image
+                # speed varies with the foot's depth and the hip's sway) has landed.
+                landed = phase == 0.0 and st[b + S_LIFTED] == 1.0 and \
+                    not math.isnan(belt_y) and st[b + S_LAST_KIND] != CONTACT
                 st[b + S_BELT_Y] = by
                 st[b + S_BELT_V] = bv
                 st[b + S_N_LEARN] = 1.0
@@ -151,6 +156,16 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                 _start_stance(st, b, t)
                 _add_on(st, b, p, t, hx if p == 0 else tx, hy if p == 0 else ty, bv)
                 st[b + S_LAST_ON] = p
+                if landed and params[PR_BOOT_CONTACT] > 0.0:
+                    s_u = 0.0
+                    for k in range(nb):
+                        rr = _row(st, b, k)
+                        s_u += st[rr + 1 + 2 * p] + bv * st[rr]
+                    tc = _contact_time(st, b, p, nb - 1, s_u / nb, tol_u, params[PR_PRE_S],
+                                       params[PR_QUAD] > 0.0, dt)
+                    st[b + S_PHASE] = 1.0
+                    st[b + S_LAST_KIND] = CONTACT
+                    n_out = _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)
                 return n_out
     if math.isnan(belt_y):
         return n_out

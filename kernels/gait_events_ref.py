@@ -15,7 +15,7 @@ import numpy as np
 from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT, PR_BOOT_S,
                                        PR_CONFIRM_S,
                                        PR_CONTACT_LAG_S, PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC,
-                                       PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
+                                       PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_BOOT_CONTACT, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
 
@@ -239,6 +239,8 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
             by, bv = _bootstrap(foot, p, foot.window(prm[PR_BOOT_S], BOOT_MIN_ROWS), tol_y,
                                 tol_u, min_v, prm[PR_MAX_SPEED_LPS] * leg, relearn)
             if not math.isnan(by):
+                landed = phase == 0 and foot.lifted and not math.isnan(belt_y) and \
+                    foot.last_kind != CONTACT
                 foot.belt_y, foot.belt_v, foot.n_learn, foot.t_model = by, bv, 1, t
                 if phase != 1:
                     foot.phase = 2
@@ -246,6 +248,13 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
                 foot.start_stance(t)
                 foot.on[p].append((t, pts[p][0], pts[p][1], pts[p][0] + bv * t))
                 foot.last_on = p
+                if landed and prm[PR_BOOT_CONTACT] > 0.0:
+                    nb = foot.window(prm[PR_BOOT_S], BOOT_MIN_ROWS)
+                    u = sum(foot.back(k)[1][p][0] + bv * foot.back(k)[0] for k in range(nb))
+                    tc = _contact_time(foot, p, nb - 1, u / nb, tol_u, prm[PR_PRE_S],
+                                       prm[PR_QUAD] > 0.0, dt)
+                    foot.phase, foot.last_kind = 1, CONTACT
+                    out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
                 return
     if math.isnan(belt_y):
         return

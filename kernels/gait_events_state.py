@@ -31,7 +31,8 @@ PR_QUAD = 13                # 1: the approach before contact is fitted as a para
 PR_LIFT_U_FRAC = 14         # ...or its point moved this much (x leg) ahead of its footprint
 PR_REMAP = 15               # 1: a stance foot's track may take the other foot's input
 PR_MAX_SPEED_LPS = 16       # fastest belt that counts, leg lengths per second
-N_PARAMS = 17
+PR_BOOT_CONTACT = 17        # 1: a bootstrap that replaces a known model at a landing emits its contact
+N_PARAMS = 18
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -40,7 +41,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  confirm_s: float = 0.05, boot_s: float = 0.08, max_gap_s: float = 0.15,
                  learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
                  contact_lag_s: float = 0.006, lift_u_frac: float = 0.4,
-                 remap: bool = False, max_speed_lps: float = 7.0) -> np.ndarray:
+                 remap: bool = False, max_speed_lps: float = 7.0,
+                 boot_contact: bool = True) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -75,6 +77,11 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    line but whose other input sits on it swaps the inputs; so does a jump
                    that the crossed assignment continues (decided each frame). Side-on, pose models trade the
                    feet's labels when the swinging leg passes the standing one
+    boot_contact   a foot that was in the air (after its toe-off) and lands on a
+                   belt-like line that replaces the known model (it moves back faster
+                   than the learned speed: the image speed of the belt varies with the
+                   foot's depth, the hip's sway and, overground, the walker) has landed:
+                   emit its contact, timed like any other, instead of a silent stance
     """
     p = np.empty(N_PARAMS)
     p[PR_DT_S] = 1.0 / fps
@@ -102,6 +109,7 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_LIFT_U_FRAC] = lift_u_frac
     p[PR_REMAP] = 1.0 if remap else 0.0
     p[PR_MAX_SPEED_LPS] = max_speed_lps
+    p[PR_BOOT_CONTACT] = 1.0 if boot_contact else 0.0
     return p
 
 
