@@ -97,12 +97,19 @@ def metric_table(strides: Sequence[StrideMetrics], cadence_spm: float) -> dict[s
     return out
 
 
+#: Fewer measured strides than this and the gait is not named.
+MIN_STRIDES_FOR_ACTIVITY = 4
+
+
 def activity(strides: Sequence[StrideMetrics]) -> str:
+    """"running" / "walking" from the median duty factor (a foot down more than half the
+    stride is walking), "unknown" when too few strides were measured to say, "none" when
+    there were none."""
     if not strides:
         return "none"
     duty = np.array([s.values.get("duty_factor_pct", math.nan) for s in strides], float)
     duty = duty[np.isfinite(duty)]
-    if not duty.size:
+    if duty.size < MIN_STRIDES_FOR_ACTIVITY:
         return "unknown"
     return "walking" if float(np.median(duty)) >= WALKING_DUTY_PCT else "running"
 
