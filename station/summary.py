@@ -98,7 +98,7 @@ def metric_table(strides: Sequence[StrideMetrics], cadence_spm: float) -> dict[s
 
 
 #: Fewer measured strides than this and the gait is not named.
-MIN_STRIDES_FOR_ACTIVITY = 4
+MIN_STRIDES_FOR_ACTIVITY = 3
 
 
 def activity(strides: Sequence[StrideMetrics]) -> str:
