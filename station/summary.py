@@ -97,8 +97,9 @@ def metric_table(strides: Sequence[StrideMetrics], cadence_spm: float) -> dict[s
     return out
 
 
-#: Fewer measured strides than this and the gait is not named.
-MIN_STRIDES_FOR_ACTIVITY = 3
+#: Fewer measured strides than this and the gait is not named (one stride can be a
+#: misdetection; a slow-motion clip may hold only ~3 s of real time).
+MIN_STRIDES_FOR_ACTIVITY = 2
 
 
 def activity(strides: Sequence[StrideMetrics]) -> str:
