@@ -136,7 +136,15 @@ def run_live(opts: LiveOptions) -> int:
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports kilobytes)."""
+    """This process's peak resident memory. VmHWM belongs to the process image; getrusage's
+    maxrss would carry a parent's peak over fork+exec (a benchmark's, for instance)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024.0, 1)
+    except OSError:
+        pass
     import resource
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
