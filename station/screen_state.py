@@ -9,7 +9,6 @@ of the config, and `placement_advice` says what to change when the runner is bad
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Literal, Mapping, Sequence
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from station.contracts import LM, Cue, Frame, Pose
 from station.cues.table import GOOD_FORM_ID, CueSpec
+from station.view import looks_frontal
 
 ScreenMode = Literal["idle", "placement", "running", "message"]
 SCREEN_MODES: tuple[str, ...] = ("idle", "placement", "running", "message")
@@ -182,9 +182,6 @@ class ScreenState:
 EDGE_MARGIN = 0.02
 #: Runner's head-to-foot extent below this share of the image height: too far away.
 MIN_BODY_SHARE = 0.35
-#: Horizontal shoulder/hip width over trunk length above which we see the chest or back
-#: (the same rule as station.view, applied to one pose).
-FRONTAL_WIDTH_RATIO = 0.35
 
 _HEAD = (LM["nose"], LM["left_ear"], LM["right_ear"])
 _FEET = tuple(LM[n] for n in ("left_ankle", "right_ankle", "left_heel", "right_heel",
@@ -223,20 +220,6 @@ def cut_off_edges(pose: Pose, width_px: int, height_px: int) -> frozenset[str]:
     return frozenset(edges)
 
 
-def _looks_frontal(xy: np.ndarray) -> bool:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN pairs just mean "not seen"
-        s = np.nanmean(xy[[LM["left_shoulder"], LM["right_shoulder"]]], axis=0)
-        h = np.nanmean(xy[[LM["left_hip"], LM["right_hip"]]], axis=0)
-    trunk = float(np.hypot(*(s - h)))
-    if not math.isfinite(trunk) or trunk < 1.0:
-        return False
-    widths = [abs(float(xy[LM[a], 0] - xy[LM[b], 0])) / trunk
-              for a, b in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"))]
-    widths = [w for w in widths if math.isfinite(w)]
-    return bool(widths) and float(np.median(widths)) > FRONTAL_WIDTH_RATIO
-
-
 def placement_advice(pose: Pose | None, width: int, height: int,
                      view: str = "unknown") -> str | None:
     """What to change so the runner is fully in frame and side-on, or None when the
@@ -245,7 +228,7 @@ def placement_advice(pose: Pose | None, width: int, height: int,
     The most basic problem is named first: nobody seen, not side-on, cut off, too small."""
     if pose is None or not pose.found:
         return "Step onto the treadmill, in view of the camera"
-    if view in ("front", "back") or (view == "unknown" and _looks_frontal(pose.xy)):
+    if view in ("front", "back") or (view == "unknown" and looks_frontal(pose.xy)):
         return "Turn side-on to the camera"
     edges = cut_off_edges(pose, width, height)
     if {"top", "bottom"} <= edges:

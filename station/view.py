@@ -9,6 +9,7 @@ treadmill running. Evidence, each normalised by trunk length T:
 """
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -64,15 +65,36 @@ def camera_side(facing_sign: int, vis: np.ndarray | None) -> str:
     return "right" if facing_sign > 0 else "left"
 
 
+def trunk_and_widths(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Trunk length T (N,) and the horizontal shoulder and hip widths over T (N, 2) of
+    frames `xy` (N, 33, 2). Call inside a RuntimeWarning filter: unseen pairs are NaN."""
+    shoulders = _mid(xy, LM["left_shoulder"], LM["right_shoulder"])
+    hips = _mid(xy, LM["left_hip"], LM["right_hip"])
+    trunk = np.linalg.norm(shoulders - hips, axis=1)
+    x = xy[:, :, 0]
+    widths = np.stack([np.abs(x[:, LM["left_shoulder"]] - x[:, LM["right_shoulder"]]),
+                       np.abs(x[:, LM["left_hip"]] - x[:, LM["right_hip"]])], axis=1)
+    return trunk, widths / trunk[:, None]
+
+
+def looks_frontal(xy: np.ndarray) -> bool:
+    """One pose (33, 2) seen from the front or back, by the same rule as decide_view."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN pairs just mean "not seen"
+        trunk, widths = trunk_and_widths(xy[None])
+    if not math.isfinite(trunk[0]) or trunk[0] < 1.0:
+        return False
+    w = widths[0][np.isfinite(widths[0])]
+    return bool(w.size) and float(np.median(w)) > FRONTAL_WIDTH_RATIO
+
+
 def decide_view(xy: np.ndarray, t_ns: np.ndarray, vis: np.ndarray | None = None,
                 window_s: float = DECISION_WINDOW_S) -> ViewDecision:
     """`xy` (N, 33, 2) pixels with NaN for unseen landmarks; `t_ns` (N,); `vis` (N, 33)."""
     with warnings.catch_warnings():
         # nanmean/nanmedian of an all-NaN column warns; here it just means "not seen".
         warnings.simplefilter("ignore", RuntimeWarning)
-        shoulders = _mid(xy, LM["left_shoulder"], LM["right_shoulder"])
-        hips = _mid(xy, LM["left_hip"], LM["right_hip"])
-        trunk = np.linalg.norm(shoulders - hips, axis=1)
+        trunk, widths = trunk_and_widths(xy)
         seen = np.isfinite(trunk) & (trunk > 1.0)
         if not seen.any():
             return ViewDecision("unknown", "unknown", 0, float("nan"), float("nan"))
@@ -80,9 +102,7 @@ def decide_view(xy: np.ndarray, t_ns: np.ndarray, vis: np.ndarray | None = None,
         sel = seen & (t_ns <= t0 + int(window_s * 1e9))
         x = xy[sel, :, 0]
         T = trunk[sel]
-        shoulder_w = np.abs(x[:, LM["left_shoulder"]] - x[:, LM["right_shoulder"]]) / T
-        hip_w = np.abs(x[:, LM["left_hip"]] - x[:, LM["right_hip"]]) / T
-        width_ratio = float(np.nanmedian(np.concatenate([shoulder_w, hip_w])))
+        width_ratio = float(np.nanmedian(np.concatenate([widths[sel, 0], widths[sel, 1]])))
 
         ears_x = np.nanmean(np.stack([x[:, LM["left_ear"]], x[:, LM["right_ear"]]]), axis=0)
         cues = [(x[:, LM["nose"]] - ears_x) / T]
