@@ -6,8 +6,7 @@ thread applies the items and commits a batch every `commit_every_s` (0.5 s): a k
 a power cut loses at most that much (synchronous=FULL, see station.store.db).
 
 Before a session starts the recorder keeps the last few seconds of frames, events and
-strides in memory (`preroll_s`): the SessionTracker starts a session at the first of the
-strides that prove someone is running, which it only knows a few strides later.
+strides in memory (station.store.preroll).
 
 A full disk (SQLITE_FULL, ENOSPC) stops the recording: the error is logged once, `status`
 reads "recording stopped: disk full" for the screen, and every add_* keeps returning at
@@ -25,7 +24,6 @@ import socket
 import sqlite3
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from station import __version__
 from station.contracts import Cue, Frame, GaitEvent, Pose, StrideMetrics
 from station.errors import BadInput
 from station.store import db
+from station.store.preroll import PreRoll
 from station.store.video import DEFAULT_MAX_WIDTH_PX, VideoKeeper
 from station.store.writes import write_ops
 
@@ -43,8 +42,6 @@ log = logging.getLogger(__name__)
 
 COMMIT_EVERY_S = 0.5
 PREROLL_S = 8.0
-#: Frames before the session's start kept with it (the first stride's own frames).
-FRAMES_BEFORE_START_S = 2.5
 #: Images waiting for the video encoder; beyond this a frame's image is skipped (counted).
 MAX_PENDING_IMAGES = 30
 #: Recording stops when the data directory's file system has less free space than this.
@@ -90,7 +87,6 @@ class SessionRecorder:
         self.keep_video = keep_video
         self.video_max_width_px = video_max_width_px
         self.commit_every_s = commit_every_s
-        self.preroll_ns = int(preroll_s * 1e9)
         self.max_page_count = max_page_count  # tests: simulate a full disk
         # Stop before the file system is full: the OS, logs and SQLite's own checkpoints
         # need room (and OpenCV's video writer fails silently on ENOSPC).
@@ -111,9 +107,7 @@ class SessionRecorder:
         # recorder-thread state
         self._slot: _Slot | None = None
         self._ops: list[tuple] = []
-        self._pre_frames: deque = deque()
-        self._pre_strides: deque = deque()
-        self._pre_events: deque = deque()
+        self._preroll = PreRoll(preroll_s)
         self._size: tuple[int, int] | None = None
         self._last_t_ns = 0
 
@@ -303,21 +297,13 @@ class SessionRecorder:
             if self._slot is None:
                 if item[5] is not None:
                     self._image_done()
-                self._pre_frames.append(item[:5] + (None, None))
-                self._trim(self._pre_frames, t_ns)
+                self._preroll.add_frame(item[:5] + (None, None))
                 return
             self._frame_op(item)
         elif self._slot is None:
-            pre = self._pre_strides if kind == "stride" else self._pre_events
-            if kind != "cue":
-                pre.append(item)
-                self._trim(pre, t_ns)
+            self._preroll.add(item)
         else:
             self._ops.append((kind, self._slot, item[2]))
-
-    def _trim(self, pre: deque, now_ns: int) -> None:
-        while pre and pre[0][1] < now_ns - self.preroll_ns:
-            pre.popleft()
 
     def _frame_op(self, item: tuple) -> None:
         _, t_ns, seq, xy, vis, image, _size = item
@@ -347,16 +333,11 @@ class SessionRecorder:
         self._slot = _Slot(t_ns, started_at, video_rel)
         self._ops.append(("start", self._slot, None))
         # The pre-roll: the frames of the strides that started the session, and those strides.
-        for item in self._pre_frames:
-            if item[1] >= t_ns - int(FRAMES_BEFORE_START_S * 1e9):
-                self._frame_op(item)
-        for pre in (self._pre_strides, self._pre_events):
-            for item in pre:
-                if item[1] >= t_ns - (0 if pre is self._pre_strides
-                                      else int(FRAMES_BEFORE_START_S * 1e9)):
-                    self._ops.append((item[0], self._slot, item[2]))
-        for pre in (self._pre_frames, self._pre_strides, self._pre_events):
-            pre.clear()
+        frames, others = self._preroll.take(t_ns)
+        for item in frames:
+            self._frame_op(item)
+        for item in others:
+            self._ops.append((item[0], self._slot, item[2]))
 
     def _end(self, t_ns: int, reason: str) -> None:
         slot = self._slot
