@@ -8,7 +8,8 @@ import math
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from station.cues.engine import CueEngine
 from station.errors import BadInput
 from station.gait.analyzer import GaitAnalyzer, GaitSettings
 from station.landmark_file import LandmarkTrack, write_landmarks_csv
+from station.pose.gait_evidence import FirstPersonCheck
 from station.progress import ProgressBar
 from station.view import ViewDecision
 
@@ -69,6 +71,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="BlazePose model: only 1 (full) is bundled; 0/2 would need a download")
     p.add_argument("--no-mask", action="store_true",
                    help="skip the segmentation mask (the silhouette proxies need it)")
+    p.add_argument("--person", choices=("auto", "first", "gait"), default="auto",
+                   help="whom to analyse when several people are in view: 'first' the "
+                        "person the model finds first (fastest), 'gait' the one walking or "
+                        "running side-on among up to two, 'auto' (default) first, and gait "
+                        "when the first person is not a side-on walker or runner")
     p.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
     p.add_argument("--config", type=Path, metavar="TOML",
                    help="station config (cue thresholds); default: the built-in one")
@@ -76,7 +83,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: str,
                   facing_source: str, analyzer: GaitAnalyzer, strides: list[StrideMetrics],
-                  cues: list[Cue]) -> dict[str, Any]:
+                  cues: list[Cue], person: str = "first") -> dict[str, Any]:
     n = len(track)
     with_pose = int(sum(1 for i in range(n) if (track.xy[i, :, 0] == track.xy[i, :, 0]).any()))
     cadence = sm.session_cadence_spm(analyzer.events)
@@ -97,6 +104,7 @@ def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: s
         "duration_s": round(duration_s, 3),
         "width": info.size_px[0],
         "height": info.size_px[1],
+        "person": person,
         "view": view.view,
         "facing": facing,
         "facing_source": facing_source,
@@ -128,49 +136,101 @@ def _describe(summary: dict[str, Any]) -> str:
             f"frames ({pct:.0f}%); {where}")
 
 
+@dataclass
+class _Pass:
+    poses: list[Pose]
+    analyzer: GaitAnalyzer
+    strides: list[StrideMetrics]
+    cues: list[Cue]
+    first_is_gait: bool
+    person: str
+
+
+def _analyze_pass(args: argparse.Namespace, info: Any, pairs: Iterable[tuple[Any, Pose]],
+                  person: str, overlay_path: Path | None) -> _Pass:
+    """One run of the analysis over (frame, pose) pairs, writing the overlay if asked."""
+    overlay = None
+    if overlay_path is not None:
+        if info.kind != "video":
+            raise BadInput(f"--overlay needs a video; {args.file} is a landmarks file")
+        from station.overlay import OverlayWriter
+        overlay = OverlayWriter(overlay_path, info.container_fps, info.size_px)
+    total = info.frame_count if args.max_frames is None else \
+        min(args.max_frames, info.frame_count or args.max_frames)
+    bar = ProgressBar("analyze" if person == "first" else "analyze (walker)", total)
+    analyzer = GaitAnalyzer(GaitSettings(fps=info.fps, facing=args.facing,
+                                         height_cm=args.height_cm, belt_kmh=args.belt_kmh))
+    cue_engine = CueEngine.from_config(load_config(args.config))
+    result = _Pass([], analyzer, [], [], True, person)
+    check = FirstPersonCheck()
+
+    def take(update) -> None:
+        for stride in update.strides:
+            result.strides.append(stride)
+            cue = cue_engine.update(stride)
+            if cue is not None:
+                result.cues.append(cue)
+    try:
+        for frame, pose in pairs:
+            take(analyzer.update(pose))
+            check.push(pose.xy, pose.t_ns)
+            # Masks are per-pixel and large; the per-frame kernels read them as they
+            # stream past, the stored track keeps landmarks only.
+            result.poses.append(Pose(pose.xy, pose.vis, None, pose.t_ns, pose.seq))
+            if overlay is not None and frame is not None:
+                overlay.write(frame, pose, f"t={pose.t_ns / 1e9:6.2f}s")
+            bar.update()
+        take(analyzer.finish())
+    finally:
+        bar.close()
+        if overlay is not None:
+            overlay.close()
+    result.first_is_gait = check.finish()
+    return result
+
+
+def _gait_person_pairs(args: argparse.Namespace) -> Iterator[tuple[Any, Pose]]:
+    """The clip again, through the estimator that follows the side-on walker/runner."""
+    from hardware.video_file import VideoFileSource
+    from station.pose import make_pose_estimator
+    with VideoFileSource(args.file, time_scale=args.time_scale) as source, \
+            make_pose_estimator(task_path=args.pose_task, complexity=args.model_complexity,
+                                segmentation=not args.no_mask, person="gait") as estimator:
+        for n, frame in enumerate(source):
+            if args.max_frames is not None and n >= args.max_frames:
+                return
+            yield frame, estimator.estimate(frame)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.json is None and args.csv is None and args.overlay is None:
         log.debug("no --json/--csv/--overlay: printing the summary only")
-    overlay = None
-    poses: list[Pose] = []
+    person = getattr(args, "person", "auto")
     with ClipReader(args.file, time_scale=args.time_scale, pose_task=args.pose_task,
                     complexity=args.model_complexity, segmentation=not args.no_mask,
                     max_frames=args.max_frames) as reader:
         info = reader.info
-        if args.overlay is not None:
-            if info.kind != "video":
-                raise BadInput(f"--overlay needs a video; {args.file} is a landmarks file")
-            from station.overlay import OverlayWriter
-            overlay = OverlayWriter(args.overlay, info.container_fps, info.size_px)
-        total = info.frame_count if args.max_frames is None else \
-            min(args.max_frames, info.frame_count or args.max_frames)
-        bar = ProgressBar("analyze", total)
-        analyzer = GaitAnalyzer(GaitSettings(fps=info.fps, facing=args.facing,
-                                             height_cm=args.height_cm, belt_kmh=args.belt_kmh))
-        cue_engine = CueEngine.from_config(load_config(args.config))
-        strides: list[StrideMetrics] = []
-        cues: list[Cue] = []
-
-        def take(update) -> None:
-            for stride in update.strides:
-                strides.append(stride)
-                cue = cue_engine.update(stride)
-                if cue is not None:
-                    cues.append(cue)
-        try:
-            for frame, pose in reader:
-                take(analyzer.update(pose))
-                # Masks are per-pixel and large; the per-frame kernels read them as they
-                # stream past, the stored track keeps landmarks only.
-                poses.append(Pose(pose.xy, pose.vis, None, pose.t_ns, pose.seq))
-                if overlay is not None and frame is not None:
-                    overlay.write(frame, pose, f"t={pose.t_ns / 1e9:6.2f}s")
-                bar.update()
-            take(analyzer.finish())
-        finally:
-            bar.close()
-            if overlay is not None:
-                overlay.close()
+        if person == "gait" and info.kind == "video":
+            reader.close()  # the first-person model is not needed
+            result = _analyze_pass(args, info, _gait_person_pairs(args), "gait", args.overlay)
+        else:
+            result = _analyze_pass(args, info, reader, "first", args.overlay)
+    if person == "auto" and info.kind == "video" and not result.first_is_gait:
+        # Someone else may be the subject (the first person found stands, jumps or faces
+        # the camera): look again at up to two people; keep the first answer if nobody
+        # walks or runs side-on.
+        log.info("the first person found is not a side-on walker or runner; "
+                 "looking for one among several people")
+        second_overlay = None if args.overlay is None else \
+            args.overlay.with_name(".walker-" + args.overlay.name)
+        again = _analyze_pass(args, info, _gait_person_pairs(args), "gait", second_overlay)
+        if any(p.found for p in again.poses):
+            result = again
+            if second_overlay is not None:
+                second_overlay.replace(args.overlay)
+        elif second_overlay is not None:
+            second_overlay.unlink(missing_ok=True)
+    poses, analyzer, strides, cues = result.poses, result.analyzer, result.strides, result.cues
     if not poses:
         raise BadInput(f"{args.file}: no frames to analyze")
     track = LandmarkTrack.from_poses(poses, *info.size_px,
@@ -183,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN hip rows: nobody there
         summary = build_summary(info, track, view, view.facing, facing_source, analyzer,
-                                strides, cues)
+                                strides, cues, result.person)
     if args.csv is not None:
         out_dir = Path(args.csv)
         write_landmarks_csv(out_dir / "landmarks.csv", track)

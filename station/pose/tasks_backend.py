@@ -44,7 +44,7 @@ class TaskPoseEstimator(PoseEstimator):
     def __init__(self, task_path: str | Path, segmentation: bool = False,
                  min_visibility: float = DEFAULT_MIN_VISIBILITY,
                  min_detection_confidence: float = 0.5,
-                 min_tracking_confidence: float = 0.5) -> None:
+                 min_tracking_confidence: float = 0.5, num_poses: int = 1) -> None:
         path = Path(task_path)
         check_task_file(path)
         self.segmentation = segmentation
@@ -54,7 +54,7 @@ class TaskPoseEstimator(PoseEstimator):
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(path)),
             running_mode=vision.RunningMode.VIDEO,
-            num_poses=1,
+            num_poses=num_poses,
             min_pose_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
             output_segmentation_masks=segmentation,
@@ -69,6 +69,11 @@ class TaskPoseEstimator(PoseEstimator):
                            f"({str(e).splitlines()[0]})") from None
 
     def estimate(self, frame: Frame) -> Pose:
+        people = self.estimate_people(frame)
+        return people[0] if people else Pose.empty(frame.t_ns, frame.seq)
+
+    def estimate_people(self, frame: Frame) -> list[Pose]:
+        """Everyone found (up to num_poses), in the model's order."""
         # VIDEO mode requires strictly increasing integer milliseconds.
         ms = max(frame.t_ns // 1_000_000, self._last_ms + 1)
         self._last_ms = ms
@@ -80,13 +85,16 @@ class TaskPoseEstimator(PoseEstimator):
             self._started = True
         else:
             result = self._landmarker.detect_for_video(image, ms)
-        if not result.pose_landmarks:
-            return Pose.empty(frame.t_ns, frame.seq)
-        mask = None
-        if self.segmentation and result.segmentation_masks:
-            mask = result.segmentation_masks[0].numpy_view().reshape(frame.height_px, frame.width_px)
-        return pose_from_normalized(result.pose_landmarks[0], frame.width_px, frame.height_px,
-                                    mask, self.min_visibility, frame.t_ns, frame.seq)
+        masks = result.segmentation_masks if self.segmentation else None
+        people = []
+        for i, landmarks in enumerate(result.pose_landmarks or []):
+            mask = None
+            if masks and i < len(masks):
+                mask = masks[i].numpy_view().reshape(frame.height_px, frame.width_px)
+            people.append(pose_from_normalized(landmarks, frame.width_px, frame.height_px,
+                                               mask, self.min_visibility, frame.t_ns,
+                                               frame.seq))
+        return people
 
     def close(self) -> None:
         if self._landmarker is not None:
