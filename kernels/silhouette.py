@@ -56,7 +56,15 @@ MIN_SPAN_BELLY = 0.4
 #: Pull of the band's quadratic toward a straight line, relative to the curvature term
 #: of a fully covered band. No effect on a fully covered band (the slope there does not
 #: depend on the curvature); on a partly covered one it keeps the extrapolation tame.
-RIDGE = 1.0
+#: The flare bands (rib cage, belly) are nearly straight: a strong pull. The back bands
+#: of the tilt are the curve itself (the lumbar hollow sits in the lumbar band's middle):
+#: a pull there turns a half-covered hollow into a slope (-19 deg read for -1).
+RIDGE_FLARE = 1.0
+RIDGE_TILT = 0.0
+#: A step outward between neighbouring levels larger than this (x T, at least MIN_STEP_PX)
+#: is something on top of the trunk: arms, hands and thighs only add to a silhouette.
+MAX_STEP_T = 0.05
+MIN_STEP_PX = 2.0
 
 
 @jit
@@ -94,8 +102,35 @@ def _fit(levels: np.ndarray, offsets: np.ndarray, use: np.ndarray, mid: float,
 
 
 @jit
+def _drop_outward_steps(offsets: np.ndarray, use: np.ndarray, outward: float,
+                        max_step: float) -> None:
+    """Clears use[i] for levels that stand out from their nearest used neighbour by more
+    than max_step in the `outward` direction (+1 front, -1 back), until none does: a run
+    of such levels (a forearm across the belly, an elbow in the hollow) goes whole."""
+    n_lv = offsets.shape[0]
+    changed = True
+    while changed:
+        changed = False
+        prev = -1
+        for i in range(n_lv):
+            if not use[i]:
+                continue
+            if prev >= 0:
+                step = (offsets[i] - offsets[prev]) * outward
+                if step > max_step:
+                    use[i] = False
+                    changed = True
+                    continue
+                if step < -max_step:
+                    use[prev] = False
+                    changed = True
+            prev = i
+
+
+@jit
 def line_angle_deg(levels: np.ndarray, offsets: np.ndarray, min_points: int,
-                   max_resid: float, min_span: float, use: np.ndarray) -> float:
+                   max_resid: float, min_span: float, use: np.ndarray, outward: float,
+                   max_step: float, ridge_frac: float) -> float:
     """Angle (degrees, atan of the slope) of the band's least-squares line f(h), robust to
     missing and contaminated levels.
 
@@ -111,9 +146,10 @@ def line_angle_deg(levels: np.ndarray, offsets: np.ndarray, min_points: int,
     lo = levels[0]
     hi = levels[n_lv - 1]
     mid = 0.5 * (lo + hi)
-    ridge = RIDGE * n_lv * (0.5 * (hi - lo)) ** 4
+    ridge = ridge_frac * n_lv * (0.5 * (hi - lo)) ** 4
     for i in range(n_lv):
         use[i] = not math.isnan(offsets[i])
+    _drop_outward_steps(offsets, use, outward, max_step)
     n, p0, p1, p2 = _fit(levels, offsets, use, mid, ridge)
     for _ in range(n_lv - min_points):
         if n - 1 < min_points or math.isnan(p1):
@@ -169,6 +205,7 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
     if not (t_len > 1.0):
         return
     max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len)
+    max_step = max(MAX_STEP_T, MIN_STEP_PX / t_len)
     bands = ((SACRAL_BAND[0], SACRAL_BAND[1]), (LUMBAR_BAND[0], LUMBAR_BAND[1]),
              (RIB_BAND[0], RIB_BAND[1]), (LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]))
     angles_front = np.full(4, np.nan)
@@ -191,9 +228,12 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, caps, n_caps,
                       core_half_depth, want_front, want_back, front, back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        ridge_frac = RIDGE_TILT if b <= 1 else RIDGE_FLARE
         if want_front:
-            angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use)
+            angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use,
+                                              1.0, max_step, ridge_frac)
         if want_back:
-            angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use)
+            angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use,
+                                             -1.0, max_step, ridge_frac)
     out[0] = angles_back[0] - angles_back[1]
     out[1] = angles_front[3] - 0.5 * (angles_front[2] + angles_back[2])

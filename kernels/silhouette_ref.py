@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.silhouette import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, LOWER_TRUNK_BAND,
-                                LUMBAR_BAND, MAX_REACH_T, MAX_RESID_T, MIN_RESID_PX,
-                                MIN_SPAN, MIN_SPAN_BELLY, REJECT_FACTOR, RIB_BAND, RIDGE,
-                                SACRAL_BAND, SOFT_EDGE_PX, SOFT_EDGE_T, STEP,
-                                WRIST_FRAC)
+from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_RESID_T, MAX_STEP_T,
+                                MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY, MIN_STEP_PX,
+                                REJECT_FACTOR, RIB_BAND, RIDGE_FLARE, RIDGE_TILT,
+                                SACRAL_BAND)
+from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
+                                     SOFT_EDGE_PX, SOFT_EDGE_T, STEP, WRIST_FRAC)
 
 
 def _frame_ref(hx, hy, sx, sy, s):
@@ -167,11 +168,38 @@ def _fit_ref(levels, offsets, use, mid, ridge):
     return n, p[0], p[1], p[2]
 
 
-def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span):
+def drop_outward_steps_ref(offsets, use, outward, max_step):
+    """use without the levels that stand out by more than max_step from their nearest
+    used neighbour, outward; repeated until none does."""
+    use = use.copy()
+    while True:
+        idx = np.flatnonzero(use)
+        steps = np.diff(offsets[idx]) * outward
+        out_up = np.flatnonzero(steps > max_step)
+        out_down = np.flatnonzero(steps < -max_step)
+        if not len(out_up) and not len(out_down):
+            return use
+        # The kernel's single pass, written out: walking up, a level that steps out from
+        # the last kept one goes (and the next is compared with that same kept one); a
+        # step back in drops the level before it.
+        prev = -1
+        for i in idx:
+            if prev >= 0:
+                step = (offsets[i] - offsets[prev]) * outward
+                if step > max_step:
+                    use[i] = False
+                    continue
+                if step < -max_step:
+                    use[prev] = False
+            prev = i
+
+
+def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span, outward=1.0,
+                       max_step=np.inf, ridge_frac=RIDGE_FLARE):
     lo, hi = levels[0], levels[-1]
     mid = 0.5 * (lo + hi)
-    ridge = RIDGE * len(levels) * (0.5 * (hi - lo)) ** 4
-    use = np.isfinite(offsets)
+    ridge = ridge_frac * len(levels) * (0.5 * (hi - lo)) ** 4
+    use = drop_outward_steps_ref(offsets, np.isfinite(offsets), outward, max_step)
     n, p0, p1, p2 = _fit_ref(levels, offsets, use, mid, ridge)
     for _ in range(len(levels) - min_points):
         if n - 1 < min_points or np.isnan(p1):
@@ -203,6 +231,7 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
     if not t_len > 1.0:
         return nan2
     max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len)
+    max_step = max(MAX_STEP_T, MIN_STEP_PX / t_len)
     min_points = max(4, levels_per_band // 2)
     ang_f, ang_b = [np.nan] * 4, [np.nan] * 4
     for b, (lo, hi) in enumerate((SACRAL_BAND, LUMBAR_BAND, RIB_BAND, LOWER_TRUNK_BAND)):
@@ -212,8 +241,11 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
                                         core_half_depth, arm_half_width, want_front,
                                         want_back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        ridge_frac = RIDGE_TILT if b <= 1 else RIDGE_FLARE
         if want_front:
-            ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span)
+            ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span, 1.0,
+                                          max_step, ridge_frac)
         if want_back:
-            ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span)
+            ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span, -1.0,
+                                          max_step, ridge_frac)
     return np.array([ang_b[0] - ang_b[1], ang_f[3] - 0.5 * (ang_f[2] + ang_b[2])])

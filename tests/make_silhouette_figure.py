@@ -83,7 +83,11 @@ def panel(frame: int) -> np.ndarray:
                 cv2.circle(img, px(at(lv, f0)), 3, col, -1 if np.isfinite(f1) else 1,
                            cv2.LINE_AA)
         span = sil.MIN_SPAN_BELLY if name == "lower trunk" else sil.MIN_SPAN
-        ang = sil.line_angle_deg(levels, kept, max(4, sil_levels // 2), max_resid, span, use)
+        ang = sil.line_angle_deg(levels, kept, max(4, sil_levels // 2), max_resid, span, use,
+                                 1.0 if side == "front" else -1.0,
+                                 max(sil.MAX_STEP_T, sil.MIN_STEP_PX / t_len),
+                                 sil.RIDGE_TILT if name in ("sacral", "lumbar")
+                                 else sil.RIDGE_FLARE)
         ok = np.isfinite(kept)
         if np.isfinite(ang) and ok.any():
             mid = 0.5 * (band[0] + band[1])
