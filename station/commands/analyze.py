@@ -7,8 +7,9 @@ import logging
 import math
 import sys
 import warnings
-from pathlib import Path
 from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -196,10 +197,8 @@ def _gait_person_pairs(args: argparse.Namespace) -> Iterator[tuple[Any, Pose]]:
     with VideoFileSource(args.file, time_scale=args.time_scale) as source, \
             make_pose_estimator(task_path=args.pose_task, complexity=args.model_complexity,
                                 segmentation=not args.no_mask, person="gait") as estimator:
-        for n, frame in enumerate(source):
-            if args.max_frames is not None and n >= args.max_frames:
-                return
-            yield frame, estimator.estimate(frame)
+        frames = source if args.max_frames is None else islice(source, args.max_frames)
+        yield from estimator.follow(frames, keep_frames=args.overlay is not None)
 
 
 def run(args: argparse.Namespace) -> int:

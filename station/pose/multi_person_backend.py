@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections import deque
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from station.contracts import Frame, Pose
 from station.pose.base import DEFAULT_MIN_VISIBILITY, PoseEstimator
@@ -49,6 +51,32 @@ class GaitPersonPoseEstimator(PoseEstimator):
 
     def estimate(self, frame: Frame) -> Pose:
         return self.selector.select(self._people.estimate_people(frame), frame.t_ns, frame.seq)
+
+    def follow(self, frames: Iterable[Frame],
+               keep_frames: bool = False) -> Iterator[tuple[Frame | None, Pose]]:
+        """Offline use (a file): like `estimate` on each frame, but the seconds before
+        the walker was recognised are not lost. While nobody is chosen, frames are held
+        back (up to the selector's window); once someone is, the held frames get that
+        person's earlier landmarks (without mask: only landmarks are kept that long).
+        Held frames carry their image only when `keep_frames` (an overlay wants it)."""
+        held: deque[tuple[Frame | None, int, int]] = deque()
+        sel = self.selector
+        for frame in frames:
+            pose = self.estimate(frame)
+            if sel.chosen_id is None:
+                held.append((frame if keep_frames else None, frame.t_ns, frame.seq))
+                while frame.t_ns - held[0][1] > sel.window_ns:
+                    f, t, seq = held.popleft()
+                    yield f, Pose.empty(t, seq)
+                continue
+            if held:
+                past = {p.seq: p for p in sel.chosen_history()}
+                for f, t, seq in held:
+                    yield f, past.get(seq, Pose.empty(t, seq))
+                held.clear()
+            yield frame, pose
+        for f, t, seq in held:
+            yield f, Pose.empty(t, seq)
 
     def close(self) -> None:
         self._people.close()

@@ -48,7 +48,8 @@ class _Track:
         return hip_centre_px(self.poses[-1].xy[None])[0]
 
     def add(self, pose: Pose, window_ns: int) -> None:
-        self.poses.append(pose)
+        # Landmarks only: masks are large and the gait evidence does not read them.
+        self.poses.append(Pose(pose.xy, pose.vis, None, pose.t_ns, pose.seq))
         self.last_t_ns = pose.t_ns
         while self.poses and pose.t_ns - self.poses[0].t_ns > window_ns:
             self.poses.popleft()
@@ -117,6 +118,13 @@ class GaitPersonSelector:
             return seen[self.chosen_id]
         return Pose.empty(t_ns, seq)
 
+    def chosen_history(self) -> list[Pose]:
+        """The chosen person's poses of the last window (landmarks only), oldest first."""
+        for tr in self._tracks:
+            if tr.id == self.chosen_id:
+                return list(tr.poses)
+        return []
+
     def _link(self, people: list[Pose], t_ns: int) -> dict[int, Pose]:
         """Greedy nearest-hip matching of this frame's people to the live tracks."""
         pairs = []
@@ -176,10 +184,11 @@ def _distinct(people: list[Pose]) -> list[Pose]:
             continue
         dup = False
         for q in kept:
-            trunk = np.nanmax([trunk_length_px(p.xy[None])[0], trunk_length_px(q.xy[None])[0]])
+            trunks = trunk_length_px(np.stack([p.xy, q.xy]))
+            trunks = trunks[np.isfinite(trunks)]
             d = np.linalg.norm(p.xy - q.xy, axis=1)
-            if np.isfinite(d).any() and math.isfinite(trunk) and \
-                    float(np.nanmedian(d)) < SAME_PERSON_TRUNKS * trunk:
+            d = d[np.isfinite(d)]
+            if trunks.size and d.size and float(np.median(d)) < SAME_PERSON_TRUNKS * trunks.max():
                 dup = True
                 break
         if not dup:
