@@ -13,21 +13,26 @@ from typing import Any
 import numpy as np
 
 from kernels import frame_features as ff
+from kernels import frame_step as fs
 from kernels import gait_events as ge
 from kernels import leg_swap as ls
 from kernels import one_euro as oe
-from kernels import silhouette as sil
 from kernels import silhouette_ref as sil_ref
 from kernels import stride_metrics as sm
 from kernels.gait_events_ref import gait_events_ref
 from station.bench.stream import BenchStream, bench_stream
-from station.contracts import LM
+from station.contracts import LM, Pose
+from station.gait.analyzer import GaitAnalyzer, GaitSettings, frame_step_config
 
 _ARMS = np.array([LM["left_shoulder"], LM["left_elbow"], LM["left_wrist"],
                   LM["right_shoulder"], LM["right_elbow"], LM["right_wrist"]])
 _HEELS = np.array([LM["left_heel"], LM["right_heel"]])
 _TOES = np.array([LM["left_foot_index"], LM["right_foot_index"]])
-_SIL_ARGS = (10, 0.12, 0.06)   # levels per band, core half depth, arm half width (GaitSettings)
+
+
+def _settings(st: BenchStream) -> GaitSettings:
+    """The analyzer's defaults: the kernels run with the parameters the station uses."""
+    return GaitSettings(fps=st.fps)
 
 
 def _stride_windows(st: BenchStream, V: np.ndarray) -> list[tuple]:
@@ -44,30 +49,28 @@ def _stride_windows(st: BenchStream, V: np.ndarray) -> list[tuple]:
 
 
 def _run_kernels(st: BenchStream) -> tuple[float, np.ndarray]:
+    """The analyzer's per-frame path (GaitAnalyzer._process): one fused kernel call per
+    frame (leg-swap repair, frame features, silhouette proxies, One Euro, smoothed features,
+    gait events), with the analyzer's own arguments; then the per-stride kernel over the
+    stream's strides, amortised per frame."""
     n = len(st.t_s)
     s = float(st.facing_sign)
+    cfg = frame_step_config(_settings(st))
     swap_state, euro_state, ev_state = ls.new_state(), oe.new_state(66), ge.new_event_state()
-    params = ge.event_params(st.fps)
-    feat, feat_s, sil_out = np.empty(ff.N_FEATURES), np.empty(ff.N_FEATURES), np.empty(2)
-    smooth, ev_out = np.empty(66), np.empty((4, 3))
+    params, aux = ge.event_params(st.fps), fs.new_aux()
+    xy, row, feat_s, ev_out = np.empty((33, 2)), np.empty(sm.N_COLUMNS), \
+        np.empty(ff.N_FEATURES), np.empty((4, 3))
     V = np.full((n, sm.N_COLUMNS), np.nan)
     masks = [m.astype(np.uint8) * 255 for m in st.masks]
-    xy_all = st.xy.copy()
+    xy_all = st.xy.astype(np.float32)        # as poses arrive (Pose.xy is float32)
+    t_all = [float(t) for t in st.t_s]
     t0 = time.perf_counter()
     for i in range(n):
-        xy = xy_all[i]
         # Every argument given: Numba dispatches omitted defaults ~70x slower.
-        ls.repair_leg_swap(xy, swap_state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 8.0, 15, -1.0, 1.0)
-        ff.frame_features(xy, s, s > 0, feat)
-        sil.silhouette_proxies(masks[i], 128, feat[ff.F_HIP_X], feat[ff.F_HIP_Y],
-                               feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s, xy[_ARMS],
-                               *_SIL_ARGS, sil_out)
-        ge.gait_event_step(st.t_s[i], s * xy[_HEELS, 0], xy[_HEELS, 1], s * xy[_TOES, 0],
-                           xy[_TOES, 1], 130.0, params, ev_state, ev_out)
-        oe.one_euro_step(xy.ravel(), st.t_s[i], euro_state, 3.0, 0.02, 1.0, 0.1, smooth)
-        ff.frame_features(smooth.reshape(33, 2), s, s > 0, feat_s)
-        V[i, :ff.N_FEATURES] = feat
-        V[i, sm.COL_PELVIC_TILT:] = sil_out
+        fs.frame_step(xy_all[i], t_all[i], s, s > 0, masks[i], True, cfg, ls.LEFT_LEG,
+                      ls.RIGHT_LEG, swap_state, euro_state, params, ev_state, aux, xy, row,
+                      feat_s, ev_out)
+        V[i] = row
     per_frame = time.perf_counter() - t0
     out = np.empty(sm.N_STRIDE)
     windows = _stride_windows(st, V)
@@ -81,6 +84,8 @@ def _run_kernels(st: BenchStream) -> tuple[float, np.ndarray]:
 def _run_references(st: BenchStream, V: np.ndarray) -> float:
     n = len(st.t_s)
     s = float(st.facing_sign)
+    g = _settings(st)
+    sil_args = (g.levels_per_band, g.core_half_depth_trunk, g.arm_half_width_trunk)
     masks = [m.astype(np.uint8) * 255 for m in st.masks]
     t0 = time.perf_counter()
     repaired, _ = ls.repair_leg_swap_ref(st.xy, 0.5, 8.0, 15)
@@ -89,7 +94,7 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
         f = ff.frame_features_ref(xy[None], s, s > 0)[0]
         sil_ref.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
                                    f[ff.F_SHOULDER_X], f[ff.F_SHOULDER_Y], s, xy[_ARMS],
-                                   *_SIL_ARGS)
+                                   *sil_args)
     smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)
     for i in range(n):
         ff.frame_features_ref(smooth[i].reshape(1, 33, 2), s, s > 0)
@@ -99,6 +104,29 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
     for (t, W, c0, to, c1, c2, oto) in _stride_windows(st, V):
         sm.stride_metrics_ref(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0)
     return (time.perf_counter() - t0) / n * 1e6
+
+
+def analyzer_us_per_frame(st: BenchStream, repeats: int = 3) -> float:
+    """What the live loop pays per pose: GaitAnalyzer.update end to end (facing watch,
+    kernels, ring, running stats, per-stride metrics, result objects), best of `repeats`
+    passes over the stream after the facing decision."""
+    poses = [Pose(xy=st.xy[i].astype(np.float32), vis=st.vis[i],
+                  mask=st.masks[i].astype(np.uint8) * 255, t_ns=int(round(st.t_s[i] * 1e9)),
+                  seq=i) for i in range(len(st.t_s))]
+    best = float("inf")
+    for _ in range(repeats):
+        analyzer = GaitAnalyzer(_settings(st))
+        i = 0
+        while analyzer.decision is None and i < len(poses):
+            analyzer.update(poses[i])
+            i += 1
+        if i == len(poses):
+            raise RuntimeError("the bench stream never gave a facing decision")
+        t0 = time.perf_counter()
+        for pose in poses[i:]:
+            analyzer.update(pose)
+        best = min(best, (time.perf_counter() - t0) / (len(poses) - i) * 1e6)
+    return best
 
 
 _WARM_UP = ("import time; t=time.perf_counter(); "
@@ -140,12 +168,14 @@ def bench_kernels() -> dict[str, Any]:
     _run_kernels(st)                         # compile / load from cache first
     kernel_us, V = _run_kernels(st)
     numpy_us = _run_references(st, V)
+    analyzer_us = analyzer_us_per_frame(st)
     cold, warm = jit_times()
     return {
         "kernels_us_per_frame": round(kernel_us, 2),
         "numpy_us_per_frame": round(numpy_us, 1),
         "kernels_speedup": round(numpy_us / kernel_us, 1),
         "kernels_frames": len(st.t_s),
+        "analyzer_us_per_frame": round(analyzer_us, 1),
         "jit_cold_s": round(cold, 2),
         "jit_cache_s": round(warm, 3),
         "analyze_fps": round(analyze_fps(), 1),

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kernels import frame_features as ff
+from kernels import frame_step as fs
 from kernels import leg_swap, one_euro
-from kernels.silhouette import silhouette_proxies
 from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_COLUMNS, N_STRIDE,
                                     STRIDE_METRIC_NAMES, stride_metrics)
-from station.contracts import LM, FrameMetrics, GaitEvent, Pose, StrideMetrics
+from station.contracts import FrameMetrics, GaitEvent, Pose, StrideMetrics
 from station.gait.asymmetry import AsymmetryWindow
-from station.gait.events import GaitEventDetector
+from station.gait.events import KINDS, GaitEventDetector
 from station.gait.facing import FacingTracker
 from station.gait.ring import FrameRing
 from station.gait.scale import SessionScale
@@ -30,9 +30,8 @@ from station.view import ViewDecision
 
 log = logging.getLogger(__name__)
 
-_ARM_POINTS = np.array([LM["left_shoulder"], LM["left_elbow"], LM["left_wrist"],
-                        LM["right_shoulder"], LM["right_elbow"], LM["right_wrist"]])
 FOOT_NAMES = ("left", "right")
+_NO_MASK = np.zeros((0, 0), np.uint8)   # frame_step's mask argument when there is none
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,16 @@ class GaitSettings:
     ring_s: float = 6.0
 
 
+def frame_step_config(settings: GaitSettings) -> np.ndarray:
+    """The per-frame kernel's parameters (kernels.frame_step) for these settings."""
+    return fs.frame_step_config(
+        settings.swap_ratio, settings.swap_min_gain_trunk,
+        max(1, int(settings.max_swapped_s * settings.fps)), settings.fps,
+        settings.mask_threshold, settings.levels_per_band, settings.core_half_depth_trunk,
+        settings.arm_half_width_trunk, settings.min_cutoff_hz, settings.beta,
+        settings.d_cutoff_hz, settings.max_gap_s)
+
+
 @dataclass
 class GaitUpdate:
     frame: FrameMetrics | None = None
@@ -83,21 +92,19 @@ class GaitAnalyzer:
         self._pending: list[Pose] = []
         self._ring = FrameRing(max(8, int(math.ceil(settings.ring_s * settings.fps * 1.5))),
                                N_COLUMNS)
-        self._row = np.full(N_COLUMNS, np.nan)
-        self._feat = np.full(ff.N_FEATURES, np.nan)
+        # One kernel call per frame (kernels.frame_step): its parameters, state and outputs.
+        self._step_cfg = frame_step_config(settings)
+        self._aux = fs.new_aux()        # also the smoothed trunk length, kept across resets
+        self._xy = np.empty((33, 2))
+        self._row = np.full(N_COLUMNS, np.nan)      # raw features, pelvic tilt, rib flare
         self._feat_smooth = np.full(ff.N_FEATURES, np.nan)
-        self._sil = np.full(2, np.nan)
-        self._smoothed = np.empty(66)
-        self._rel_xy = np.empty((33, 2))
-        self._hip_x_ref = math.nan
-        self._hip_x0 = math.nan
+        self._ev_out = np.empty((4, 3))
         self._stride_out = np.empty(N_STRIDE)
         self._contacts: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
         self._toe_offs: tuple[deque, deque] = (deque(maxlen=4), deque(maxlen=4))
         self._contact_times: deque = deque(maxlen=9)   # either foot, for live cadence
         self._leg_len_sum = 0.0
         self._leg_len_n = 0
-        self._trunk_len_px = math.nan
         self._shrug_samples: list[float] = []
         self._shrug_baseline = math.nan
         self._t_first_stride_s = math.nan
@@ -152,9 +159,9 @@ class GaitAnalyzer:
     def _reset_tracking(self) -> None:
         self._filter_state = one_euro.new_state(66)
         self._swap_state = leg_swap.new_state()
-        self._swap_t_s = math.nan
+        # Its params and state; frame_step does what its `step` does (kernels.frame_step).
         self._events = GaitEventDetector(self.settings.fps)
-        self._hip_x_ref = self._hip_x0 = math.nan
+        fs.reset_tracking(self._aux)
         self._ring.clear()
         for q in (*self._contacts, *self._toe_offs):
             q.clear()
@@ -168,56 +175,31 @@ class GaitAnalyzer:
     def _process(self, pose: Pose) -> GaitUpdate:
         if not self._measurable():
             return GaitUpdate()
-        st = self.settings
         d = self.facing.decision
-        s = float(d.sign)
         t_s = pose.t_ns / 1e9
-        xy = pose.xy.astype(np.float64)
-        if pose.found:
-            gain = st.swap_min_gain_trunk * (self._trunk_len_px
-                                            if math.isfinite(self._trunk_len_px) else 100.0)
-            # Frame periods since the last repaired frame: dropped frames stretch the step.
-            steps = 1.0
-            if math.isfinite(self._swap_t_s):
-                steps = max(1.0, min(round((t_s - self._swap_t_s) * st.fps), 10.0))
-            self._swap_t_s = t_s
-            leg_swap.repair_leg_swap(xy, self._swap_state, leg_swap.LEFT_LEG,
-                                     leg_swap.RIGHT_LEG, st.swap_ratio, gain,
-                                     max(1, int(st.max_swapped_s * st.fps)), -1.0, steps)
-        # Two views of the same landmarks. Per-stride metrics are measured once the stride
-        # is over, from the unsmoothed (swap-repaired) points: any causal filter lags and
-        # would bias angles at contact and shrink the hips' bounce. The live per-frame
-        # readout uses the One Euro-smoothed points, where steadiness matters more.
-        feat = self._feat
-        ff.frame_features(xy, s, d.camera_left, feat)
-        self._sil[:] = np.nan
-        if pose.mask is not None and np.isfinite(feat[ff.F_TRUNK_LEN_PX]):
-            silhouette_proxies(pose.mask, st.mask_threshold, feat[ff.F_HIP_X], feat[ff.F_HIP_Y],
-                               feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s,
-                               xy[_ARM_POINTS], st.levels_per_band,
-                               st.core_half_depth_trunk, st.arm_half_width_trunk, self._sil)
-        row = self._row
-        row[:ff.N_FEATURES] = feat
-        row[COL_PELVIC_TILT] = self._sil[0]
-        row[COL_RIB_FLARE] = self._sil[1]
-        self._ring.push(t_s, row)
-        self._update_running_stats(feat, t_s)
-        one_euro.one_euro_step(xy.ravel(), t_s, self._filter_state, st.min_cutoff_hz,
-                               st.beta, st.d_cutoff_hz, st.max_gap_s, self._smoothed)
-        ff.frame_features(self._smoothed.reshape(33, 2), s, d.camera_left, self._feat_smooth)
-        # Feet relative to the (smoothed) hips: a stance foot then moves backward steadily
+        mask = pose.mask
+        # One call does it all (kernels.frame_step): leg-swap repair; per-frame features and
+        # silhouette proxies of the unsmoothed (swap-repaired) points, the per-stride ring's
+        # row -- per-stride metrics are measured once the stride is over, from these, since
+        # any causal filter lags and would bias angles at contact and shrink the hips'
+        # bounce; One Euro smoothing and the features of the smoothed points, the live
+        # per-frame readout, where steadiness matters more; then the gait-event step on the
+        # feet relative to the (smoothed) hips: a stance foot then moves backward steadily
         # whether a belt carries it (treadmill) or the body walks over it (overground, or
         # a runner drifting on the belt). The hips move slowly, so the filter's lag on
         # them shifts every foot equally and changes no event time.
-        hip_x = self._feat_smooth[ff.F_HIP_X]
-        if math.isfinite(hip_x):
-            self._hip_x_ref = hip_x
-        rel = self._rel_xy
-        rel[:] = xy
-        if math.isfinite(self._hip_x_ref):
-            rel[:, 0] -= self._hip_x_ref - self._hip_anchor(self._hip_x_ref)
-        events = self._events.step(t_s, rel, s)
-        out = GaitUpdate(frame=self._frame_metrics(pose, self._feat_smooth))
+        n_events = fs.frame_step(
+            pose.xy, t_s, float(d.sign), d.camera_left, _NO_MASK if mask is None else mask,
+            mask is not None, self._step_cfg, leg_swap.LEFT_LEG, leg_swap.RIGHT_LEG,
+            self._swap_state, self._filter_state, self._events.params, self._events.state,
+            self._aux, self._xy, self._row, self._feat_smooth, self._ev_out)
+        self._ring.push(t_s, self._row)
+        self._update_running_stats(self._row, t_s)
+        found = self._aux[fs.A_FOUND] == 1.0
+        out = GaitUpdate(frame=self._frame_metrics(pose, self._feat_smooth, found))
+        ev_out = self._ev_out
+        events = [(float(ev_out[i, 0]), KINDS[int(ev_out[i, 1])], int(ev_out[i, 2]))
+                  for i in range(n_events)]
         for t_ev, kind, foot in events:
             ev = GaitEvent(kind=kind, foot=FOOT_NAMES[foot], t_ns=int(round(t_ev * 1e9)))
             out.events.append(ev)
@@ -234,12 +216,6 @@ class GaitAnalyzer:
                 out.strides.append(stride)
         return out
 
-    def _hip_anchor(self, hip_x: float) -> float:
-        """Where the hips were first seen: the relative positions stay in image range."""
-        if not math.isfinite(self._hip_x0):
-            self._hip_x0 = hip_x
-        return self._hip_x0
-
     def _update_running_stats(self, feat: np.ndarray, t_s: float) -> None:
         for side in (0, 1):
             v = feat[ff.F_LEG_LEN_PX + side]
@@ -247,10 +223,6 @@ class GaitAnalyzer:
                 self._leg_len_sum += v
                 self._leg_len_n += 1
                 self.scale.observe_leg_length(v)
-        tl = feat[ff.F_TRUNK_LEN_PX]
-        if math.isfinite(tl):
-            self._trunk_len_px = tl if not math.isfinite(self._trunk_len_px) else \
-                0.95 * self._trunk_len_px + 0.05 * tl
         # Shrug baseline: ear height over the shoulder in the first seconds of running.
         if math.isfinite(self._t_first_stride_s) and not math.isfinite(self._shrug_baseline):
             v = feat[ff.F_EAR_ABOVE_SHOULDER_PCT]
@@ -260,17 +232,17 @@ class GaitAnalyzer:
                     and self._shrug_samples:
                 self._shrug_baseline = float(np.median(self._shrug_samples))
 
-    def _frame_metrics(self, pose: Pose, feat: np.ndarray) -> FrameMetrics:
+    def _frame_metrics(self, pose: Pose, feat: np.ndarray, found: bool) -> FrameMetrics:
         values = {
             "trunk_lean_deg": float(feat[ff.F_TRUNK_LEAN_DEG]),
             "head_forward_pct": float(feat[ff.F_HEAD_FORWARD_PCT]),
-            "pelvic_tilt_deg": float(self._sil[0]),
-            "rib_flare_deg": float(self._sil[1]),
+            "pelvic_tilt_deg": float(self._row[COL_PELVIC_TILT]),
+            "rib_flare_deg": float(self._row[COL_RIB_FLARE]),
         }
         reasons = {}
         if pose.mask is None:
             reasons["pelvic_tilt_deg"] = reasons["rib_flare_deg"] = "no segmentation mask"
-        if not pose.found:
+        if not found:
             reasons = {k: "no person in the frame" for k in values}
         return FrameMetrics(t_ns=pose.t_ns, seq=pose.seq, values=values, reasons=reasons)
 

@@ -1,0 +1,185 @@
+"""The fused per-frame kernel (kernels.frame_step) gives the bits of the step-by-step path
+(kernels.frame_step_ref), on a synthetic runner with masks and on random, NaN-laden and
+edge streams; its outputs also match the NumPy references of the kernels it runs, and its
+event input matches the event wrapper (station.gait.events) it stands in for."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kernels import frame_features as ff
+from kernels import frame_step as fs
+from kernels import gait_events as ge
+from kernels import leg_swap as ls
+from kernels import one_euro as oe
+from kernels import silhouette_ref as sil_ref
+from kernels.frame_step_ref import frame_step_ref
+from station.bench.stream import bench_stream
+from station.gait.analyzer import GaitSettings, frame_step_config
+from station.gait.events import GaitEventDetector
+
+_NO_MASK = np.zeros((0, 0), np.uint8)
+_L = [23, 25, 27, 29, 31]
+_R = [24, 26, 28, 30, 32]
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return bench_stream(seconds=4.0, seed=3)
+
+
+class Path:
+    """One path's state and outputs, stepped frame by frame."""
+
+    def __init__(self, fn, fps: float, cfg: np.ndarray) -> None:
+        self.fn, self.cfg = fn, cfg
+        self.swap, self.euro = ls.new_state(), oe.new_state(66)
+        self.params, self.ev_state = ge.event_params(fps), ge.new_event_state()
+        self.aux = fs.new_aux()
+        self.xy, self.row = np.full((33, 2), np.nan), np.full(ff.N_FEATURES + 2, np.nan)
+        self.feat_smooth, self.ev_out = np.full(ff.N_FEATURES, np.nan), np.zeros((4, 3))
+
+    def step(self, xy_in, t_s, s, camera_left, mask) -> int:
+        return self.fn(xy_in, t_s, s, camera_left, _NO_MASK if mask is None else mask,
+                       mask is not None, self.cfg, ls.LEFT_LEG, ls.RIGHT_LEG, self.swap,
+                       self.euro, self.params, self.ev_state, self.aux, self.xy, self.row,
+                       self.feat_smooth, self.ev_out)
+
+    def arrays(self, n: int) -> list[np.ndarray]:
+        return [self.xy, self.row, self.feat_smooth, self.ev_out[:n], self.aux, self.swap,
+                self.euro, self.ev_state]
+
+
+def run_both(frames, fps=30.0, s=1.0, camera_left=True, cfg=None):
+    """Feed (xy, t_s, mask) frames to both paths; assert equal bits after every frame.
+    Returns the fused path's per-frame (xy, row, feat_smooth) and all its events."""
+    cfg = frame_step_config(GaitSettings(fps=fps)) if cfg is None else cfg
+    fused, ref = Path(fs.frame_step, fps, cfg), Path(frame_step_ref, fps, cfg)
+    out, events = [], []
+    for i, (xy, t_s, mask) in enumerate(frames):
+        n = fused.step(xy, t_s, s, camera_left, mask)
+        n_ref = ref.step(xy, t_s, s, camera_left, mask)
+        assert n == n_ref, f"frame {i}: {n} events fused, {n_ref} step by step"
+        for a, b in zip(fused.arrays(n), ref.arrays(n)):
+            np.testing.assert_array_equal(a, b, err_msg=f"frame {i}")
+        out.append((fused.xy.copy(), fused.row.copy(), fused.feat_smooth.copy(),
+                    fused.aux.copy()))
+        events += [tuple(fused.ev_out[k]) for k in range(n)]
+    return out, events
+
+
+def runner_frames(st, rng=None, nan_frac=0.0, drop_frac=0.0, swap_frac=0.0,
+                  no_mask_frac=0.0, empty_frac=0.0, dtype=np.float32):
+    frames = []
+    for i in range(len(st.t_s)):
+        xy = st.xy[i].astype(dtype)
+        mask = st.masks[i].astype(np.uint8) * 255
+        if rng is not None:
+            if rng.random() < drop_frac:
+                continue
+            xy[rng.random(33) < nan_frac] = np.nan
+            if rng.random() < swap_frac:
+                xy[_L], xy[_R] = xy[_R].copy(), xy[_L].copy()
+            if rng.random() < empty_frac:
+                xy[:] = np.nan
+            if rng.random() < no_mask_frac:
+                mask = None
+        frames.append((xy, float(st.t_s[i]), mask))
+    return frames
+
+
+def test_fused_equals_step_by_step_on_a_runner(runner):
+    _, events = run_both(runner_frames(runner), s=float(runner.facing_sign))
+    assert len(events) >= 4          # the stream did exercise the event kernel
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fused_equals_step_by_step_on_a_messy_runner(runner, seed):
+    rng = np.random.default_rng(seed)
+    frames = runner_frames(runner, rng, nan_frac=0.05, drop_frac=0.08, swap_frac=0.1,
+                           no_mask_frac=0.3, empty_frac=0.05,
+                           dtype=np.float64 if seed == 2 else np.float32)
+    run_both(frames, s=float(runner.facing_sign))
+
+
+@pytest.mark.parametrize("nan_frac", [0.0, 0.05, 0.5, 1.0])
+@pytest.mark.parametrize("s,camera_left", [(1.0, True), (-1.0, False), (1.0, False)])
+def test_fused_equals_step_by_step_on_random_input(nan_frac, s, camera_left):
+    rng = np.random.default_rng(int(nan_frac * 100) + int(s) + 7)
+    n = 120
+    xy = rng.uniform(0, 640, (n, 33, 2)).astype(np.float32)
+    xy[rng.random((n, 33)) < nan_frac] = np.nan
+    t = np.cumsum(rng.choice([1 / 30, 2 / 30, 0.0, 0.5], n, p=[0.85, 0.1, 0.03, 0.02]))
+    masks = [rng.integers(0, 256, (120, 160), dtype=np.uint8) if rng.random() < 0.3 else None
+             for _ in range(n)]
+    run_both([(xy[i], float(t[i]), masks[i]) for i in range(n)], s=s, camera_left=camera_left)
+
+
+def test_fused_equals_step_by_step_on_edge_input():
+    frames = []
+    zeros = np.zeros((33, 2), np.float32)               # every point on top of each other
+    far = np.full((33, 2), 1e6, np.float32)              # far away but finite
+    nan = np.full((33, 2), np.nan, np.float32)           # nobody
+    inf = zeros.copy()
+    inf[27] = np.inf                                      # a non-finite landmark
+    full = np.full((40, 40), 255, np.uint8)               # a mask that is all body
+    t = 0.0
+    for k, xy in enumerate([nan, zeros, zeros, far, nan, inf, zeros, far, far, nan] * 3):
+        t += (1 / 60, 0.0, 2.0)[k % 3]                   # steady, repeated time, long gap
+        frames.append((xy, t, full if k % 2 else None))
+    run_both(frames, fps=60.0)
+    cfg = frame_step_config(GaitSettings(fps=30.0, levels_per_band=1, max_gap_s=0.0))
+    run_both(frames, cfg=cfg)
+
+
+def test_fused_outputs_match_the_numpy_references(runner):
+    """Raw features, silhouette proxies and smoothed features against the plain NumPy
+    references of frame_features, silhouette_proxies and one_euro, on the repaired points."""
+    rng = np.random.default_rng(5)
+    frames = runner_frames(runner, rng, nan_frac=0.05, drop_frac=0.05, no_mask_frac=0.3)
+    out, _ = run_both(frames, s=float(runner.facing_sign))
+    s = float(runner.facing_sign)
+    xy = np.array([o[0] for o in out])
+    rows = np.array([o[1] for o in out])
+    np.testing.assert_allclose(rows[:, :ff.N_FEATURES], ff.frame_features_ref(xy, s, s > 0),
+                               rtol=1e-12, atol=1e-9, equal_nan=True)
+    g = GaitSettings(fps=30.0)
+    t = np.array([f[1] for f in frames])
+    smooth = oe.one_euro_ref(xy.reshape(len(xy), 66), t, g.min_cutoff_hz, g.beta,
+                             g.d_cutoff_hz, g.max_gap_s).reshape(-1, 33, 2)
+    np.testing.assert_allclose(np.array([o[2] for o in out]),
+                               ff.frame_features_ref(smooth, s, s > 0),
+                               rtol=1e-9, atol=1e-9, equal_nan=True)
+    measured = 0
+    for (_, _, mask), (xy_i, row, _, _) in zip(frames, out):
+        if mask is None or not np.isfinite(row[ff.F_TRUNK_LEN_PX]):
+            assert np.isnan(row[ff.N_FEATURES:]).all()
+            continue
+        arms = xy_i[[11, 13, 15, 12, 14, 16]]
+        ref = sil_ref.silhouette_proxies_ref(
+            mask, g.mask_threshold, row[ff.F_HIP_X], row[ff.F_HIP_Y], row[ff.F_SHOULDER_X],
+            row[ff.F_SHOULDER_Y], s, arms, g.levels_per_band, g.core_half_depth_trunk,
+            g.arm_half_width_trunk)
+        np.testing.assert_allclose(row[ff.N_FEATURES:], ref, atol=1e-9, equal_nan=True)
+        measured += int(np.isfinite(ref).any())
+    assert measured > 10
+
+
+def test_event_input_matches_the_event_wrapper(runner):
+    """frame_step feeds the event kernel as GaitEventDetector.step would (feet relative to
+    the smoothed hips, its leg-length average): the same events and event state."""
+    rng = np.random.default_rng(11)
+    frames = runner_frames(runner, rng, nan_frac=0.05, drop_frac=0.05, swap_frac=0.05,
+                           empty_frac=0.03)
+    s = float(runner.facing_sign)
+    out, events = run_both(frames, s=s)
+    det = GaitEventDetector(30.0)
+    wrapped = []
+    for (xy, aux), (_, t_s, _) in zip(((o[0], o[3]) for o in out), frames):
+        rel = xy.copy()
+        if np.isfinite(aux[fs.A_HIP_X_REF]):
+            rel[:, 0] -= aux[fs.A_HIP_X_REF] - aux[fs.A_HIP_X0]
+        wrapped += [(t, ge.CONTACT if k == "contact" else ge.TOE_OFF, float(f))
+                    for t, k, f in det.step(t_s, rel, s)]
+    assert len(events) >= 4
+    assert [tuple(e) for e in events] == wrapped
