@@ -6,6 +6,8 @@ Tasks backend be tested offline, and lets a station without internet use it.
 """
 from __future__ import annotations
 
+import gc
+import warnings
 from pathlib import Path
 
 from station.native_stderr import native_stderr_silenced
@@ -26,7 +28,13 @@ def _with_image_metadata(model: bytes, name: str, mean: float, std: float) -> by
     try:
         writer.add_general_info(name, "BlazePose network from the mediapipe wheel")
         writer.add_image_input(norm_mean=[mean], norm_std=[std])
-        return bytes(writer.populate()[0])
+        with warnings.catch_warnings():
+            # mediapipe's populator opens the model as a zip and never closes the file;
+            # collect it here, quietly, rather than in whatever code runs next.
+            warnings.simplefilter("ignore", ResourceWarning)
+            model_out = bytes(writer.populate()[0])
+            gc.collect()
+        return model_out
     finally:
         # The writer leaves its scratch folder to __del__, which may run after the
         # folder's own finalizer and warn; clean it up now.
