@@ -15,9 +15,11 @@ Streaming. `gait_event_step` is called once per frame with both feet's heel and 
 ring buffer per foot, running sums per stance. Belt level and belt speed are learned per
 foot from the session's own stances: the first is found by a "bootstrap" window (a point
 moving backward along a straight line at constant height, right after the foot was in the
-air); every confirmed stance then refines them. A contact is emitted once it is confirmed
-(`confirm_s` of stance, 2 frames at 30 fps), a toe-off once the toe has been off the belt
-as long; both carry their estimated (sub-frame) time. Windows are time spans on the
+air); every confirmed stance then refines them. A contact is confirmed by
+`confirm_s` of stance (2 frames at 30 fps) and timed and emitted once its stance spans
+`fit_s` (3 frames at 30 fps, 5 at 60: the hinge needs stance frames after it; timed at
+confirmation, walking contacts came a frame early), a toe-off once the toe has been off
+the belt `confirm_s`; both carry their estimated (sub-frame) time. Windows are time spans on the
 frames' own timestamps and the fits use those times, so dropped frames (a live station
 skips frames when it falls behind; timestamps then jump by 2-3 periods) shorten no window
 and shift no event; a gap up to `max_gap_s` keeps the foot's stance. A foot must have been in the
@@ -57,7 +59,7 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
-    BOOT_MIN_ROWS, PR_BOOT_CONTACT)
+    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P)
 
 
 @jit
@@ -69,6 +71,46 @@ def _emit(out, n_out, t, kind, foot):
 
 
 @jit
+def _contact(f, t, p, k_first, anchor, tol_u, params, st, out, n_out):
+    """A contact of point p whose stance was confirmed from `k_first` rows back: timed and
+    emitted now, or (fit_delay_s > 0) left pending until the stance is that much older."""
+    b = f * FOOT_SIZE
+    if params[PR_FIT_DELAY_S] > 0.0:
+        st[b + S_PEND] = 1.0
+        st[b + S_PEND_T] = st[_row(st, b, k_first)]
+        st[b + S_PEND_P] = p
+        return n_out
+    tc = _contact_time(st, b, p, k_first, anchor, tol_u, params[PR_PRE_S],
+                       params[PR_QUAD] > 0.0, params[PR_DT_S])
+    return _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)
+
+
+@jit
+def _pending_contact(f, t, tol_u, params, st, out, n_out):
+    """Time and emit the foot's pending contact (if any) from its stance so far: the rows
+    since the first confirmed one, and its stance anchor."""
+    b = f * FOOT_SIZE
+    if st[b + S_PEND] != 1.0:
+        return n_out
+    st[b + S_PEND] = 0.0
+    p = int(st[b + S_PEND_P])
+    t_first = st[b + S_PEND_T]
+    cnt = int(st[b + S_COUNT])
+    k_first = -1
+    for k in range(cnt):
+        if st[_row(st, b, k)] >= t_first - 1e-9:
+            k_first = k
+        else:
+            break
+    n_on = st[b + S_ANCHOR + 3 * p + 1]
+    if k_first < 0 or not n_on > 0.0:
+        return _emit(out, n_out, t_first - 0.5 * params[PR_DT_S], CONTACT, f)
+    tc = _contact_time(st, b, p, k_first, st[b + S_ANCHOR + 3 * p] / n_on, tol_u,
+                       params[PR_PRE_S], params[PR_QUAD] > 0.0, params[PR_DT_S])
+    return _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)
+
+
+@jit
 def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     b = f * FOOT_SIZE
     dt = params[PR_DT_S]
@@ -76,6 +118,8 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     seen_t = not (math.isnan(tx) or math.isnan(ty))
     last_t = st[b + S_LAST_T]
     if not math.isnan(last_t) and t - last_t > params[PR_MAX_GAP_S]:
+        n_out = _pending_contact(f, t, params[PR_TOL_U_FRAC] * leg_len_px, params, st, out,
+                                 n_out)
         _reset_foot(st, b, False)
     if not (seen_h or seen_t) or not leg_len_px > 0.0:
         return n_out
@@ -161,11 +205,9 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                     for k in range(nb):
                         rr = _row(st, b, k)
                         s_u += st[rr + 1 + 2 * p] + bv * st[rr]
-                    tc = _contact_time(st, b, p, nb - 1, s_u / nb, tol_u, params[PR_PRE_S],
-                                       params[PR_QUAD] > 0.0, dt)
                     st[b + S_PHASE] = 1.0
                     st[b + S_LAST_KIND] = CONTACT
-                    n_out = _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)
+                    n_out = _contact(f, t, p, nb - 1, s_u / nb, tol_u, params, st, out, n_out)
                 return n_out
     if math.isnan(belt_y):
         return n_out
@@ -203,6 +245,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                 best_p = p
         if best_p < 0:
             return n_out
+        t_first = st[_row(st, b, kc - 1)]
         _start_stance(st, b, t)
         for p in range(_PT):
             for k in range(kc):
@@ -217,10 +260,17 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
         st[b + S_LIFTED] = 0.0
         if st[b + S_LAST_KIND] != CONTACT:
             st[b + S_LAST_KIND] = CONTACT
-            n_out = _emit(out, n_out, best_t + params[PR_CONTACT_LAG_S], CONTACT, f)
+            if params[PR_FIT_DELAY_S] > 0.0:
+                st[b + S_PEND] = 1.0
+                st[b + S_PEND_T] = t_first
+                st[b + S_PEND_P] = best_p
+            else:
+                n_out = _emit(out, n_out, best_t + params[PR_CONTACT_LAG_S], CONTACT, f)
         return n_out
 
     # In stance: which points are still on the belt?
+    if st[b + S_PEND] == 1.0 and t - st[b + S_PEND_T] >= params[PR_FIT_DELAY_S]:
+        n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
     any_on = False
     for p in range(_PT):
         x = hx if p == 0 else tx
@@ -242,6 +292,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if t - st[b + S_OFF_T] < params[PR_CONFIRM_S] or st[b + S_OFF_RUN] < CONFIRM_MIN_ROWS:
         return n_out
     # Off the belt for confirm_s: toe-off of the point that was on the belt last.
+    n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
     p = int(st[b + S_LAST_ON])
     t_off = _toe_off_time(st, b, p, 3.5 * dt, st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]

@@ -14,7 +14,7 @@ import numpy as np
 
 from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT, PR_BOOT_S,
                                        PR_CONFIRM_S,
-                                       PR_CONTACT_LAG_S, PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC,
+                                       PR_CONTACT_LAG_S, PR_DT_S, PR_FIT_DELAY_S, PR_LEARN_N, PR_LIFT_FRAC,
                                        PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_BOOT_CONTACT, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
@@ -38,6 +38,9 @@ class _Foot:
     last_on: int = -1
     t0: float = math.nan
     on: tuple = ((), ())        # per point: list of (t, x, y, u) stance samples
+    pend: bool = False          # a confirmed contact waits for fit_delay_s of stance
+    pend_t: float = math.nan    # ...from the stance's first confirmed frame
+    pend_p: int = -1            # ...of this point
 
     def forget_tracking(self) -> None:
         self.frames = []
@@ -47,6 +50,7 @@ class _Foot:
         self.last_kind = -1
         self.off_run = 0
         self.last_on = -1
+        self.pend = False
 
     def start_stance(self, t0: float) -> None:
         self.t0 = t0
@@ -202,11 +206,43 @@ def _toe_off_time(foot: _Foot, p: int, on_s: float, dt: float) -> float:
     return foot.mid_before(foot.off_t, dt) if math.isnan(th) else th
 
 
+def _contact(foot: _Foot, f: int, p: int, k_first: int, anchor: float, tol_u: float,
+             prm: np.ndarray, out: list) -> None:
+    """Time and emit a contact now, or (fit_delay_s > 0) leave it pending."""
+    if prm[PR_FIT_DELAY_S] > 0.0:
+        foot.pend, foot.pend_t, foot.pend_p = True, foot.back(k_first)[0], p
+        return
+    tc = _contact_time(foot, p, k_first, anchor, tol_u, prm[PR_PRE_S], prm[PR_QUAD] > 0.0,
+                       prm[PR_DT_S])
+    out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
+
+
+def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: list) -> None:
+    """Time and emit the pending contact (if any) from the stance so far."""
+    if not foot.pend:
+        return
+    foot.pend = False
+    p = foot.pend_p
+    k_first = -1
+    for k in range(len(foot.frames)):
+        if foot.back(k)[0] < foot.pend_t - 1e-9:
+            break
+        k_first = k
+    if k_first < 0 or not foot.on[p]:
+        out.append((foot.pend_t - 0.5 * prm[PR_DT_S], CONTACT, f))
+        return
+    anchor = float(np.mean([q[3] for q in foot.on[p]]))
+    tc = _contact_time(foot, p, k_first, anchor, tol_u, prm[PR_PRE_S], prm[PR_QUAD] > 0.0,
+                       prm[PR_DT_S])
+    out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
+
+
 def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.ndarray,
                out: list) -> None:
     dt = prm[PR_DT_S]
     seen = [not (math.isnan(x) or math.isnan(y)) for x, y in pts]
     if not math.isnan(foot.last_t) and t - foot.last_t > prm[PR_MAX_GAP_S]:
+        _pending_contact(foot, f, prm[PR_TOL_U_FRAC] * leg, prm, out)
         foot.forget_tracking()
     if not any(seen) or not leg > 0.0:
         return
@@ -251,10 +287,8 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
                 if landed and prm[PR_BOOT_CONTACT] > 0.0:
                     nb = foot.window(prm[PR_BOOT_S], BOOT_MIN_ROWS)
                     u = sum(foot.back(k)[1][p][0] + bv * foot.back(k)[0] for k in range(nb))
-                    tc = _contact_time(foot, p, nb - 1, u / nb, tol_u, prm[PR_PRE_S],
-                                       prm[PR_QUAD] > 0.0, dt)
                     foot.phase, foot.last_kind = 1, CONTACT
-                    out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
+                    _contact(foot, f, p, nb - 1, u / nb, tol_u, prm, out)
                 return
     if math.isnan(belt_y):
         return
@@ -279,6 +313,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
                 best_t, best_p = tc, p
         if best_p < 0:
             return
+        t_first = foot.back(kc - 1)[0]
         foot.start_stance(t)
         for p in (HEEL, TOE):
             for k in range(kc - 1, -1, -1):
@@ -289,10 +324,15 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         foot.last_on, foot.phase, foot.lifted = best_p, 1, False
         if foot.last_kind != CONTACT:
             foot.last_kind = CONTACT
-            out.append((best_t + prm[PR_CONTACT_LAG_S], CONTACT, f))
+            if prm[PR_FIT_DELAY_S] > 0.0:
+                foot.pend, foot.pend_t, foot.pend_p = True, t_first, best_p
+            else:
+                out.append((best_t + prm[PR_CONTACT_LAG_S], CONTACT, f))
         return
 
     # Stance: a seen point not above the belt by more than tol_y is still on it.
+    if foot.pend and t - foot.pend_t >= prm[PR_FIT_DELAY_S]:
+        _pending_contact(foot, f, tol_u, prm, out)
     any_on = False
     for p in (HEEL, TOE):
         x, y = pts[p]
@@ -309,6 +349,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         foot.off_t = t
     if t - foot.off_t < prm[PR_CONFIRM_S] or foot.off_run < CONFIRM_MIN_ROWS:
         return
+    _pending_contact(foot, f, tol_u, prm, out)
     t_off = _toe_off_time(foot, foot.last_on, 3.5 * dt, dt) - prm[PR_TOE_OFF_LEAD_S]
     _learn(foot, prm[PR_LEARN_N], t)
     if phase == 1 and foot.last_kind == CONTACT:

@@ -32,7 +32,8 @@ PR_LIFT_U_FRAC = 14         # ...or its point moved this much (x leg) ahead of i
 PR_REMAP = 15               # 1: a stance foot's track may take the other foot's input
 PR_MAX_SPEED_LPS = 16       # fastest belt that counts, leg lengths per second
 PR_BOOT_CONTACT = 17        # 1: a bootstrap that replaces a known model at a landing emits its contact
-N_PARAMS = 18
+PR_FIT_DELAY_S = 18         # stance span (s) a confirmed contact waits for before it is timed
+N_PARAMS = 19
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -40,9 +41,9 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  quad: bool = False,
                  confirm_s: float = 0.05, boot_s: float = 0.08, max_gap_s: float = 0.15,
                  learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
-                 contact_lag_s: float = 0.006, lift_u_frac: float = 0.4,
+                 contact_lag_s: float = 0.003, lift_u_frac: float = 0.4,
                  remap: bool = False, max_speed_lps: float = 7.0,
-                 boot_contact: bool = True) -> np.ndarray:
+                 boot_contact: bool = True, fit_s: float = 0.067) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -77,6 +78,12 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    line but whose other input sits on it swaps the inputs; so does a jump
                    that the crossed assignment continues (decided each frame). Side-on, pose models trade the
                    feet's labels when the swinging leg passes the standing one
+    fit_s          a confirmed contact is timed (and emitted) once its stance spans this
+                   long (time, as confirm_s; at least the confirming window, within the
+                   ring): timing it at confirmation, with a frame or two of stance, put
+                   walking contacts a frame early (a slow landing is within the on-belt
+                   tolerances a frame before it touches) and the hinge could not be later
+                   than the second-newest frame
     boot_contact   a foot that was in the air (after its toe-off) and lands on a
                    belt-like line that replaces the known model (it moves back faster
                    than the learned speed: the image speed of the belt varies with the
@@ -110,6 +117,12 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_REMAP] = 1.0 if remap else 0.0
     p[PR_MAX_SPEED_LPS] = max_speed_lps
     p[PR_BOOT_CONTACT] = 1.0 if boot_contact else 0.0
+    # The contact is timed once its stance spans ks frames (more stance frames pin the
+    # hinge); ks stays within the ring with the pre_s frames before the stance, and a
+    # stance no longer than the confirming window is timed at confirmation (0).
+    ks = max(kc, round(fit_s * fps) + 1)
+    ks = max(kc, min(ks, RING - round(pre_s * fps) - 3))
+    p[PR_FIT_DELAY_S] = (ks - 1.5) / fps if ks > kc else 0.0
     return p
 
 
@@ -135,7 +148,10 @@ S_ANCHOR = 12               # per point: running sum of u, count, sum of y  (3 x
 S_FIT = 18                  # stance least squares of x on t per point: n, st, sx, stt, stx (5x2)
 S_T0 = 28                   # stance reference time
 S_OFF_T = 29                # time of the first off-belt frame of the current off run
-S_RING = 30
+S_PEND = 30                 # 1 while a confirmed contact waits for fit_delay_s of stance
+S_PEND_T = 31               # time of that stance's first confirmed row
+S_PEND_P = 32               # the point (0 heel, 1 toe) that confirmed it
+S_RING = 33
 FOOT_SIZE = S_RING + RING * 5
 S_SWAPPED = 2 * FOOT_SIZE   # shared: 1 when this frame track 0 took input 1, track 1 input 0
 STATE_SIZE = 2 * FOOT_SIZE + 1
@@ -160,6 +176,7 @@ def _reset_foot(st, b, forget_model):
     st[b + S_LAST_KIND] = -1.0
     st[b + S_OFF_RUN] = 0.0
     st[b + S_LAST_ON] = -1.0
+    st[b + S_PEND] = 0.0
     if forget_model:
         st[b + S_BELT_Y] = math.nan
         st[b + S_BELT_V] = math.nan
