@@ -1,7 +1,8 @@
 """Per-stride metrics from the frames of one stride and its gait events (METRICS.md).
 
 A stride of foot F runs from F's contact c0 to F's next contact c2, with the other foot's
-contact c1 between and F's toe-off `to` after c0. Contact metrics are read at c0, stance
+contact c1 between and F's toe-off `to` after c0. Contact metrics are read at c0, moved
+earlier when the foot shows it had already landed (kernels.stride_contact), stance
 metrics over [c0, to], hip extension at `to`, vertical oscillation over the step [c0, c1],
 posture medians over the whole stride. Values at an event instant are interpolated between
 the two frames around it, so they do not depend on where the frames happen to fall.
@@ -17,6 +18,9 @@ import math
 import numpy as np
 
 from kernels._jit import jit
+from kernels.stride_contact import (FOOT_MEAN_S, FOOT_TURN_DEG, MAX_BACK_S, landed_contact_s,
+                                    landed_contact_s_ref, last_airborne_frame,
+                                    last_airborne_frame_ref, mean_before, mean_before_ref)
 from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
                                     F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
@@ -169,10 +173,15 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     out[S_WAIST_BEND] = trunk_mid - body_mid
     out[S_PELVIC_TILT] = _median_between(t, V[:, COL_PELVIC_TILT], c0, c2)
     out[S_RIB_FLARE] = _median_between(t, V[:, COL_RIB_FLARE], c0, c2)
-    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], c0) \
+    foot_deg = V[:, F_FOOT_DEG + foot]
+    k_air = last_airborne_frame(t, foot_deg, c0, belt_angle_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    t_ic = landed_contact_s(t, foot_deg, c0, k_air)
+    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) \
         / leg_len_px * 100.0
-    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], c0)
-    out[S_FOOT_STRIKE] = approach_value_at(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], t_ic)
+    strike = mean_before(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
+        else approach_value_at(t, foot_deg, c0)
+    out[S_FOOT_STRIKE] = strike - belt_angle_deg
     contact_s = toe_off - c0
     if contact_s > 0.0:
         out[S_CONTACT_MS] = contact_s * 1000.0
@@ -181,7 +190,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
         out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off)
         if not math.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000.0
-    out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic)
     if not math.isnan(c1) and c0 < c1 < c2:
         hi = _range_between(t, V[:, F_HIP_Y], c0, c1, True)
         lo = _range_between(t, V[:, F_HIP_Y], c0, c1, False)
@@ -269,9 +278,14 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
     out[S_PELVIC_TILT] = med(COL_PELVIC_TILT, c0, c2)
     out[S_RIB_FLARE] = med(COL_RIB_FLARE, c0, c2)
-    out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], c0) / leg_len_px * 100
-    out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], c0)
-    out[S_FOOT_STRIKE] = _approach_ref(t, V[:, F_FOOT_DEG + foot], c0) - belt_angle_deg
+    foot_deg = V[:, F_FOOT_DEG + foot]
+    k_air = last_airborne_frame_ref(t, foot_deg, c0, belt_angle_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    t_ic = landed_contact_s_ref(t, foot_deg, c0, k_air)
+    out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) / leg_len_px * 100
+    out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], t_ic)
+    strike = mean_before_ref(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
+        else _approach_ref(t, foot_deg, c0)
+    out[S_FOOT_STRIKE] = strike - belt_angle_deg
     contact_s = toe_off - c0
     if contact_s > 0:
         out[S_CONTACT_MS] = contact_s * 1000
@@ -281,7 +295,7 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
         out[S_HIP_EXT] = -_interp_ref(t, V[:, F_THIGH_DEG + foot], toe_off)
         if not np.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000
-    out[S_KNEE_IC] = _approach_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], c0)
+    out[S_KNEE_IC] = _approach_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic)
     if not np.isnan(c1) and c0 < c1 < c2:
         y = _sel(t, V[:, F_HIP_Y], c0, c1)
         out[S_VERT_OSC] = (y.max() - y.min()) / px_per_cm if y.size else np.nan

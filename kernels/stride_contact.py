@@ -1,0 +1,111 @@
+"""Initial contact as the foot itself shows it, and the foot-strike angle read there.
+
+Why this exists (measured on the synthetic runner with 2 px jitter, see tests/
+test_gait_accuracy.py): contacts come from the event detector with a scatter of about half
+a frame, so the last frame before the detected contact is sometimes already in stance. A
+rearfoot or forefoot landing turns the foot flat within ~40 ms, so that frame reads a foot
+half put down (10-20 deg off) and the shank already swinging back. A foot that turned
+toward flat by more than `turn_deg` between two seen frames was on the belt at the later
+one: the contact was before it, whatever the detector said. The check walks back at most
+`max_back_s`. A midfoot landing barely turns and is left alone (nor does it need it).
+
+And one frame's heel->toe angle carries ~3.5 deg of noise (2 px on a ~45 px foot), a third
+of the midfoot band. The foot holds its landing angle over the last tens of ms of the
+approach, so the angle is averaged over the seen frames within `mean_s` before the last
+airborne frame: 2 frames at 60 fps, 1 at 30 fps (a longer span reaches back into the
+dorsiflexion and biases the angle low).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kernels._jit import jit
+
+FOOT_TURN_DEG = 6.0     # > the ~5 deg noise of a two-frame angle change, < a landing's turn
+FOOT_MEAN_S = 0.025     # approach frames averaged for the foot-strike angle
+MAX_BACK_S = 0.1        # how far before the detected contact a landing is looked for
+
+
+@jit
+def last_airborne_frame(t: np.ndarray, foot_deg: np.ndarray, t_event: float, flat_deg: float,
+                        turn_deg: float, max_back_s: float) -> int:
+    """Index of the last frame at or before `t_event` whose foot was still in the air, or -1
+    when no frame there has a foot angle. Walks back from the last seen frame while that
+    frame's angle is closer to `flat_deg` than the previous seen frame's by > `turn_deg`."""
+    k = -1
+    for i in range(t.shape[0]):
+        if t[i] <= t_event and not math.isnan(foot_deg[i]):
+            k = i
+    if k < 0:
+        return -1
+    while True:
+        p = k - 1
+        while p >= 0 and math.isnan(foot_deg[p]):
+            p -= 1
+        if p < 0 or t[p] < t_event - max_back_s:
+            return k
+        if abs(foot_deg[k] - flat_deg) < abs(foot_deg[p] - flat_deg) - turn_deg:
+            k = p
+        else:
+            return k
+
+
+@jit
+def landed_contact_s(t: np.ndarray, foot_deg: np.ndarray, t_event: float, k: int) -> float:
+    """The contact instant: `t_event`, or halfway between airborne frame k and the next seen
+    frame when that frame (at or before `t_event`) had already landed."""
+    if k < 0:
+        return t_event
+    j = k + 1
+    while j < t.shape[0] and math.isnan(foot_deg[j]):
+        j += 1
+    if j >= t.shape[0] or t[j] > t_event:
+        return t_event
+    return min(t_event, 0.5 * (t[k] + t[j]))
+
+
+@jit
+def mean_before(t: np.ndarray, v: np.ndarray, k: int, span_s: float) -> float:
+    """Mean of the seen values of the frames within `span_s` at or before frame k."""
+    total = 0.0
+    n = 0
+    for i in range(k + 1):
+        if t[i] >= t[k] - span_s and not math.isnan(v[i]):
+            total += v[i]
+            n += 1
+    return total / n if n > 0 else math.nan
+
+
+# ---------------------------------------------------------------------------------------
+# NumPy references.
+
+def last_airborne_frame_ref(t, foot_deg, t_event, flat_deg, turn_deg, max_back_s) -> int:
+    seen = np.flatnonzero(~np.isnan(foot_deg))
+    before = seen[t[seen] <= t_event]
+    if before.size == 0:
+        return -1
+    pos = int(np.searchsorted(seen, before[-1]))
+    while pos > 0:
+        k, p = seen[pos], seen[pos - 1]
+        if t[p] < t_event - max_back_s:
+            break
+        if not abs(foot_deg[k] - flat_deg) < abs(foot_deg[p] - flat_deg) - turn_deg:
+            break
+        pos -= 1
+    return int(seen[pos])
+
+
+def landed_contact_s_ref(t, foot_deg, t_event, k) -> float:
+    if k < 0:
+        return t_event
+    later = np.flatnonzero(~np.isnan(foot_deg[k + 1:]))
+    if later.size == 0 or t[k + 1 + later[0]] > t_event:
+        return t_event
+    return min(t_event, 0.5 * (t[k] + t[k + 1 + later[0]]))
+
+
+def mean_before_ref(t, v, k, span_s) -> float:
+    x = v[:k + 1][(t[:k + 1] >= t[k] - span_s) & ~np.isnan(v[:k + 1])]
+    return float(np.mean(x)) if x.size else np.nan

@@ -1,0 +1,145 @@
+"""kernels.stride_contact: kernels equal their references; a contact detected late is moved
+back to the frame before the foot turned flat; the foot-strike angle comes from the approach."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kernels import frame_features as ff
+from kernels import stride_contact as sc
+from kernels import stride_metrics as sm
+
+FPS = 30.0
+
+
+def _random_case(rng: np.random.Generator, trial: int):
+    m = int(rng.integers(1, 30))
+    if trial % 3 == 0:
+        t = np.arange(m) / FPS
+    else:
+        t = np.sort(rng.uniform(0, 0.6, m))
+        if trial % 5 == 0 and m > 2:
+            t[1] = t[2]                                   # two frames on one timestamp
+    v = rng.normal(0, 12, m)
+    v[rng.random(m) < (0.0 if trial % 4 == 0 else 0.3)] = np.nan
+    t_event = float(rng.uniform(-0.05, 0.65)) if trial % 6 else float(t[m // 2])
+    return t, v, t_event
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_contact_kernels_equal_their_references(seed):
+    rng = np.random.default_rng(seed)
+    for trial in range(200):
+        t, v, te = _random_case(rng, trial)
+        flat = float(rng.normal(0, 3))
+        turn = float(rng.choice([0.0, 3.0, 6.0]))
+        back = float(rng.choice([0.0, 0.05, 0.1, 1.0]))
+        k = sc.last_airborne_frame(t, v, te, flat, turn, back)
+        assert k == sc.last_airborne_frame_ref(t, v, te, flat, turn, back)
+        got = sc.landed_contact_s(t, v, te, k)
+        assert got == sc.landed_contact_s_ref(t, v, te, k)
+        assert got <= te
+        if k >= 0:
+            span = float(rng.choice([0.0, 0.025, 0.1]))
+            np.testing.assert_allclose(sc.mean_before(t, v, k, span),
+                                       sc.mean_before_ref(t, v, k, span), rtol=1e-12)
+
+
+def test_contact_kernels_edge_input():
+    empty = np.empty(0)
+    assert sc.last_airborne_frame(empty, empty, 0.1, 0.0, 6.0, 0.1) == -1
+    assert sc.landed_contact_s(empty, empty, 0.1, -1) == 0.1
+    t = np.arange(4) / FPS
+    nan = np.full(4, np.nan)
+    assert sc.last_airborne_frame(t, nan, 1.0, 0.0, 6.0, 0.1) == -1
+    assert sc.last_airborne_frame_ref(t, nan, 1.0, 0.0, 6.0, 0.1) == -1
+    one = np.array([np.nan, 10.0, np.nan, np.nan])
+    assert sc.last_airborne_frame(t, one, 1.0, 0.0, 6.0, 0.1) == 1
+    assert sc.mean_before(t, one, 1, 0.1) == 10.0
+    assert sc.landed_contact_s(t, one, 1.0, 1) == 1.0   # no later seen frame: as detected
+
+
+def _landing(contact_s: float, fps: float, strike_deg: float, n: int = 24):
+    """Foot angle of a rearfoot landing: holds `strike_deg` in the air, flat 40 ms after
+    contact (as the synthetic runner puts a foot down); shank swings back after contact."""
+    t = np.arange(n) / fps
+    tau = t - contact_s
+    foot = np.where(tau < 0, strike_deg,
+                    strike_deg * 0.5 * (1 + np.cos(np.pi * np.clip(tau / 0.04, 0, 1))))
+    shank = np.where(tau < 0, 6.0, 6.0 - 300.0 * tau)
+    return t, foot, shank
+
+
+def test_a_contact_detected_late_moves_back_to_the_landing():
+    t, foot, _ = _landing(0.205, FPS, 15.0)           # frames at 0.200 (air), 0.233 (down)
+    late = 0.24
+    k = sc.last_airborne_frame(t, foot, late, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
+    assert t[k] == pytest.approx(0.2)
+    assert sc.landed_contact_s(t, foot, late, k) == pytest.approx(0.5 * (0.2 + 7 / FPS))
+    # On time, nothing moves.
+    k = sc.last_airborne_frame(t, foot, 0.21, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
+    assert t[k] == pytest.approx(0.2) and sc.landed_contact_s(t, foot, 0.21, k) == 0.21
+
+
+def test_a_midfoot_landing_or_small_noise_moves_nothing():
+    t = np.arange(10) / FPS
+    foot = np.array([4.0, 3.0, 5.0, 1.0, 0.5, 0.0, 0.3, -0.2, 0.0, 0.1])
+    k = sc.last_airborne_frame(t, foot, t[4] + 0.01, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
+    assert k == 4
+    # A turn toward flat relative to a non-zero belt line counts from that line.
+    k = sc.last_airborne_frame(t, foot + 10.0, t[4] + 0.01, 10.0, sc.FOOT_TURN_DEG, 0.1)
+    assert k == 4
+
+
+def test_the_walk_back_stops_at_max_back():
+    t = np.arange(8) / FPS
+    foot = np.array([40.0, 32.0, 24.0, 16.0, 8.0, 0.0, 0.0, 0.0])   # turning for 5 frames
+    k = sc.last_airborne_frame(t, foot, t[5], 0.0, 6.0, 0.09)
+    assert k == 3                                  # frame 2 lies more than 0.09 s back
+    assert sc.last_airborne_frame(t, foot, t[5], 0.0, 6.0, 1.0) == 0
+
+
+def _stride_inputs(fps: float, late_s: float, strike_deg: float):
+    contact = 0.2 + 0.3 / fps
+    t, foot, shank = _landing(contact, fps, strike_deg, n=int(0.8 * fps))
+    V = np.full((len(t), sm.N_COLUMNS), np.nan)
+    V[:, ff.F_FOOT_DEG] = foot
+    V[:, ff.F_SHANK_DEG] = shank
+    V[:, ff.F_HEEL_FORWARD_PX] = 30.0 - 500.0 * (t - contact)
+    return t, V, contact + late_s, contact
+
+
+@pytest.mark.parametrize("fps,late_frames,strike_tol_deg,shank_tol_deg", [
+    (30.0, 0.0, 1e-9, 0.1), (30.0, 0.5, 1e-9, 0.1), (30.0, 0.9, 1e-9, 0.1),
+    (60.0, 0.0, 1e-9, 0.1), (60.0, 0.5, 1e-9, 0.1),
+    # 33 ms late at 60 fps: the first frame in stance had turned only 3 deg (not seen as
+    # landed), so it is averaged in and the shank is read a little into stance.
+    (60.0, 2.0, 2.0, 6.0)])
+def test_stride_kernel_reads_the_landing_not_the_stance(fps, late_frames, strike_tol_deg,
+                                                        shank_tol_deg):
+    """A contact detected late still reads the strike angle and the shank of the approach,
+    and the heel where it landed; kernel == reference."""
+    t, V, c0, contact = _stride_inputs(fps, late_frames / fps, 15.0)
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    out = np.empty(sm.N_STRIDE)
+    sm.stride_metrics(t, V, *args, out)
+    np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-9, atol=1e-9,
+                               equal_nan=True)
+    assert out[sm.S_FOOT_STRIKE] == pytest.approx(15.0, abs=strike_tol_deg)
+    assert out[sm.S_SHANK_IC] == pytest.approx(6.0, abs=shank_tol_deg)
+    # The heel is read where it was at the (moved back) contact: never further off than at
+    # the contact as detected.
+    truth_pct, at_c0_pct = 30.0 / 150.0 * 100, (30.0 - 500.0 * (c0 - contact)) / 150.0 * 100
+    assert abs(out[sm.S_OVERSTRIDE] - truth_pct) <= abs(at_c0_pct - truth_pct) + 1e-9
+
+
+def test_foot_strike_is_the_mean_of_the_last_approach_frames():
+    """At 60 fps the two approach frames within FOOT_MEAN_S are averaged (jitter halves in
+    variance); at 30 fps only the last one is close enough to contact."""
+    for fps, expect in ((60.0, 0.5 * (14.0 + 16.0)), (30.0, 16.0)):
+        t = np.arange(12) / fps
+        foot = np.where(np.arange(12) % 2 == 0, 14.0, 16.0)
+        foot[:4] = 0.0
+        k = sc.last_airborne_frame(t, foot, t[9] + 0.001, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
+        assert k == 9
+        assert sc.mean_before(t, foot, k, sc.FOOT_MEAN_S) == pytest.approx(expect)
