@@ -224,3 +224,31 @@ def test_follow_gives_back_the_seconds_before_the_walker_was_recognised():
     assert np.isfinite(x[30:]).all()
     walker_x = np.array([hip_centre_px(walker_xy(i - 30)[None])[0, 0] for i in range(30, n)])
     assert np.allclose(x[30:], walker_x, atol=1.0)
+
+
+def test_analyze_with_person_gait_on_an_empty_video_says_nobody(capfd, tmp_path):
+    from station.cli import main
+    from tests.videos import solid_frames, write_video
+    clip = write_video(tmp_path / "wall.mp4", solid_frames(8, 160, 120, rgb=(90, 90, 90)), fps=30)
+    code = main(["analyze", str(clip), "--person", "gait"])
+    _, err = capfd.readouterr()
+    assert code == 2
+    assert "no person found" in err and "Traceback" not in err
+
+
+def test_analyze_of_a_landmarks_file_says_the_file_chose_the_person(capfd, tmp_path):
+    import json
+
+    from station.cli import main
+    from station.landmark_file import LandmarkTrack, write_landmarks_csv
+    n = int(3 * FPS)
+    track = LandmarkTrack.from_poses([pose(walker_xy(i), i) for i in range(n)], 1768, 994,
+                                     meta={"fps": FPS})
+    write_landmarks_csv(tmp_path / "landmarks.csv", track)
+    code = main(["analyze", str(tmp_path / "landmarks.csv"), "--person", "gait",
+                 "--json", str(tmp_path / "s.json")])
+    capfd.readouterr()
+    assert code == 0
+    summary = json.loads((tmp_path / "s.json").read_text())
+    assert summary["person"] == "file"
+    assert summary["facing"] == "left"

@@ -213,7 +213,8 @@ def run(args: argparse.Namespace) -> int:
             reader.close()  # the first-person model is not needed
             result = _analyze_pass(args, info, _gait_person_pairs(args), "gait", args.overlay)
         else:
-            result = _analyze_pass(args, info, reader, "first", args.overlay)
+            result = _analyze_pass(args, info, reader,
+                                   "first" if info.kind == "video" else "file", args.overlay)
     if person == "auto" and info.kind == "video" and not result.first_is_gait:
         # Someone else may be the subject (the first person found stands, jumps or faces
         # the camera): look again at up to two people; keep the first answer if nobody

@@ -30,6 +30,11 @@ def make_pose_estimator(task_path: str | Path | None = None, complexity: int = 1
         from station.pose.multi_person_backend import GaitPersonPoseEstimator
         if task_path is None:
             check_complexity(complexity)  # the same refusal as the default path
+            if complexity != 1:
+                from station.errors import BadInput
+                raise BadInput("following the walker among several people uses the full "
+                               "model (complexity 1) from the mediapipe wheel; give "
+                               "--pose-task FILE for another one")
         return GaitPersonPoseEstimator(task_path, segmentation=segmentation,
                                        min_visibility=min_visibility)
     if task_path is not None:
