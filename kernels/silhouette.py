@@ -56,11 +56,12 @@ MIN_SPAN_BELLY = 0.4
 #: Pull of the band's quadratic toward a straight line, relative to the curvature term
 #: of a fully covered band. No effect on a fully covered band (the slope there does not
 #: depend on the curvature); on a partly covered one it keeps the extrapolation tame.
-#: The flare bands (rib cage, belly) are nearly straight: a strong pull. The back bands
-#: of the tilt are the curve itself (the lumbar hollow sits in the lumbar band's middle):
-#: a pull there turns a half-covered hollow into a slope (-19 deg read for -1).
-RIDGE_FLARE = 1.0
-RIDGE_TILT = 0.0
+#: The front (chest, belly) is nearly straight: a strong pull. The back is the curve
+#: itself (the lumbar hollow sits in the lumbar band's middle and runs on into the rib
+#: band's lowest levels): a pull there turns a half-covered hollow into a slope (-19 deg
+#: read for -1 with the lumbar band's two lowest levels behind an elbow).
+RIDGE_FRONT = 1.0
+RIDGE_BACK = 0.0
 #: A step outward between neighbouring levels larger than this (x T, at least MIN_STEP_PX)
 #: is something on top of the trunk: arms, hands and thighs only add to a silhouette.
 MAX_STEP_T = 0.05
@@ -228,12 +229,11 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, caps, n_caps,
                       core_half_depth, want_front, want_back, front, back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
-        ridge_frac = RIDGE_TILT if b <= 1 else RIDGE_FLARE
         if want_front:
             angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use,
-                                              1.0, max_step, ridge_frac)
+                                              1.0, max_step, RIDGE_FRONT)
         if want_back:
             angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use,
-                                             -1.0, max_step, ridge_frac)
+                                             -1.0, max_step, RIDGE_BACK)
     out[0] = angles_back[0] - angles_back[1]
     out[1] = angles_front[3] - 0.5 * (angles_front[2] + angles_back[2])

@@ -9,10 +9,11 @@ import numpy as np
 
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_RESID_T, MAX_STEP_T,
                                 MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY, MIN_STEP_PX,
-                                REJECT_FACTOR, RIB_BAND, RIDGE_FLARE, RIDGE_TILT,
+                                REJECT_FACTOR, RIB_BAND, RIDGE_BACK, RIDGE_FRONT,
                                 SACRAL_BAND)
 from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
-                                     SOFT_EDGE_PX, SOFT_EDGE_T, STEP, WRIST_FRAC)
+                                     SIDE_RAY_PX, SIDE_RAY_SHIFTS, SOFT_EDGE_PX,
+                                     SOFT_EDGE_T, STEP, WRIST_FRAC)
 
 
 def _frame_ref(hx, hy, sx, sy, s):
@@ -77,16 +78,42 @@ def _edge_ref(mask, threshold, c, d, reach, soft_px):
     sure_bg = [j for j in range(k_out, last_hi + soft_px + 1) if pix(j) <= lo]
     if not sure_bg:
         return np.nan                     # soft edge
-    t = last_in - 1.0 + 0.5 * np.arange(7)
+    centre = _crossing_ref(mask, threshold, c, d, last_in - 1.0, 6)
+    if np.isnan(centre):
+        centre = last_in + 0.5
+    side = np.array([-d[1], d[0]])
+    sides = [_crossing_near_ref(mask, threshold, c + o * side, d, centre)
+             for o in (SIDE_RAY_PX, -SIDE_RAY_PX)]
+    found = [centre] + [t for t in sides if np.isfinite(t)]
+    return sum(found) / len(found)
+
+
+def _crossing_near_ref(mask, threshold, c, d, t_near):
+    """The crossing in the pixel-long span around t_near, the span moved a pixel at a time
+    toward the edge, at most SIDE_RAY_SHIFTS times."""
+    a = t_near - 0.5
+    for _ in range(SIDE_RAY_SHIFTS + 1):
+        va = _bilinear_ref(mask, *(c + a * d))
+        vb = _bilinear_ref(mask, *(c + (a + 1.0) * d))
+        if va < 0.0 or vb < 0.0:
+            return np.nan
+        if va >= threshold > vb:
+            return a + (va - threshold) / (va - vb)
+        a += -1.0 if va < threshold else 1.0
+    return np.nan
+
+
+def _crossing_ref(mask, threshold, c, d, t0, n_half_px):
+    t = t0 + 0.5 * np.arange(n_half_px + 1)
     v = np.array([_bilinear_ref(mask, *(c + tj * d)) for tj in t])
     if v[0] < threshold:
-        return last_in + 0.5
-    for j in range(1, 7):
+        return np.nan
+    for j in range(1, n_half_px + 1):
         if v[j] < 0.0:
-            return last_in + 0.5
+            return np.nan
         if v[j] < threshold:
             return t[j - 1] + 0.5 * (v[j - 1] - threshold) / (v[j - 1] - v[j])
-    return last_in + 0.5
+    return np.nan
 
 
 def _anchor_ref(mask, threshold, c, n, search):
@@ -195,7 +222,7 @@ def drop_outward_steps_ref(offsets, use, outward, max_step):
 
 
 def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span, outward=1.0,
-                       max_step=np.inf, ridge_frac=RIDGE_FLARE):
+                       max_step=np.inf, ridge_frac=RIDGE_FRONT):
     lo, hi = levels[0], levels[-1]
     mid = 0.5 * (lo + hi)
     ridge = ridge_frac * len(levels) * (0.5 * (hi - lo)) ** 4
@@ -241,11 +268,10 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
                                         core_half_depth, arm_half_width, want_front,
                                         want_back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
-        ridge_frac = RIDGE_TILT if b <= 1 else RIDGE_FLARE
         if want_front:
             ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span, 1.0,
-                                          max_step, ridge_frac)
+                                          max_step, RIDGE_FRONT)
         if want_back:
             ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span, -1.0,
-                                          max_step, ridge_frac)
+                                          max_step, RIDGE_BACK)
     return np.array([ang_b[0] - ang_b[1], ang_f[3] - 0.5 * (ang_f[2] + ang_b[2])])

@@ -44,6 +44,14 @@ STEP = 3
 #: or the treadmill's console covers the belly 0.04-0.15 T.
 SOFT_EDGE_T = 0.035
 SOFT_EDGE_PX = 3
+#: Sub-pixel edge: the crossings of two rays this far to either side (px, along the trunk)
+#: are averaged in. A binary mask's staircase holds still on a treadmill runner, so
+#: its error does not average out over frames (0.5 px at a band end tilts a line ~2 deg).
+SIDE_RAY_PX = 1.0
+#: ...searched in the pixel around the centre ray's edge and this many pixels either way
+#: (a contour sloping up to ~60 degrees off the level line; a steeper one leaves the
+#: centre ray alone).
+SIDE_RAY_SHIFTS = 2
 
 
 @jit
@@ -129,22 +137,72 @@ def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy:
             break
     if first_lo < 0:
         return math.nan
-    # Sub-pixel: the threshold crossing of the interpolated mask, sampled every half pixel
-    # from one pixel before the last body pixel to two after it.
-    t_prev = last_in - 1.0
+    # Sub-pixel: the threshold crossing of the interpolated mask on this ray, averaged
+    # with the crossings of parallel rays SIDE_RAY_PX to either side, which sample other
+    # phases of a binary mask's staircase.
+    centre = _crossing(mask, threshold, cx, cy, dx, dy, last_in - 1.0, 6)
+    if math.isnan(centre):
+        centre = last_in + 0.5
+    total = centre
+    n = 1
+    for side in range(2):
+        o = SIDE_RAY_PX if side == 0 else -SIDE_RAY_PX
+        t = _crossing_near(mask, threshold, cx - o * dy, cy + o * dx, dx, dy, centre)
+        if not math.isnan(t):
+            total += t
+            n += 1
+    return total / n
+
+
+@jit
+def _crossing_near(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float,
+                   dy: float, t_near: float) -> float:
+    """Where the interpolated mask falls below the threshold along the ray, looked for in
+    the pixel around t_near and at most SIDE_RAY_SHIFTS pixels on either way (linear
+    between samples a pixel apart: two samples for a contour that runs across the ray);
+    NaN when not found there or off the image."""
+    a = t_near - 0.5
+    b = t_near + 0.5
+    va = _bilinear(mask, cx + a * dx, cy + a * dy)
+    vb = _bilinear(mask, cx + b * dx, cy + b * dy)
+    for _ in range(SIDE_RAY_SHIFTS + 1):
+        if va < 0.0 or vb < 0.0:
+            return math.nan
+        if va >= threshold and vb < threshold:
+            return a + (va - threshold) / (va - vb)
+        if va < threshold:
+            b = a
+            vb = va
+            a -= 1.0
+            va = _bilinear(mask, cx + a * dx, cy + a * dy)
+        else:
+            a = b
+            va = vb
+            b += 1.0
+            vb = _bilinear(mask, cx + b * dx, cy + b * dy)
+    return math.nan
+
+
+@jit
+def _crossing(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float,
+              dy: float, t0: float, n_half_px: int) -> float:
+    """Where the interpolated mask first falls below the threshold along the ray, sampled
+    every half pixel from t0 for n_half_px samples; NaN when the ray starts off the body,
+    leaves the image or does not cross."""
+    t_prev = t0
     v_prev = _bilinear(mask, cx + t_prev * dx, cy + t_prev * dy)
     if v_prev < threshold:
-        return last_in + 0.5
-    for j in range(1, 7):
-        t = last_in - 1.0 + 0.5 * j
+        return math.nan
+    for j in range(1, n_half_px + 1):
+        t = t0 + 0.5 * j
         v = _bilinear(mask, cx + t * dx, cy + t * dy)
         if v < 0.0:
-            return last_in + 0.5
+            return math.nan
         if v < threshold:
             return t_prev + 0.5 * (v_prev - threshold) / (v_prev - v)
         t_prev = t
         v_prev = v
-    return last_in + 0.5
+    return math.nan
 
 
 @jit

@@ -86,8 +86,7 @@ def panel(frame: int) -> np.ndarray:
         ang = sil.line_angle_deg(levels, kept, max(4, sil_levels // 2), max_resid, span, use,
                                  1.0 if side == "front" else -1.0,
                                  max(sil.MAX_STEP_T, sil.MIN_STEP_PX / t_len),
-                                 sil.RIDGE_TILT if name in ("sacral", "lumbar")
-                                 else sil.RIDGE_FLARE)
+                                 sil.RIDGE_FRONT if side == "front" else sil.RIDGE_BACK)
         ok = np.isfinite(kept)
         if np.isfinite(ang) and ok.any():
             mid = 0.5 * (band[0] + band[1])

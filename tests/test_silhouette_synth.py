@@ -113,18 +113,16 @@ def test_rib_flare_rises_with_truth(flare_sweep):
 
 def test_pelvic_tilt_within_3deg(tilt_sweep):
     for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
-        if knob <= 25.0:
-            assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
+        assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(reason="pelvic tilt 30 reads ~3.9 deg high (34.2 for 30.3): the synthetic "
-                          "outline's lumbar hollow is a pinch that nearly reaches the trunk "
-                          "axis; at 35 it crosses it (49 for 34.8), see kernels/silhouette.md",
+@pytest.mark.xfail(reason="tilt 10 with flare 20 reads 11.71 for truth 7.49 (4.22 off; every "
+                          "other flare within 1.0): the lumbar line reads 13.8 for 17.1 in "
+                          "the 34% of frames where an arm leaves it in view",
                    strict=True)
-def test_pelvic_tilt_within_3deg_at_30_and_35(tilt_sweep):
-    for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
-        if knob >= 30.0:
-            assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
+def test_pelvic_tilt_within_3deg_over_the_flare_sweep(flare_sweep):
+    for knob, (truth, meas, _) in zip(FLARE_SWEEP, flare_sweep):
+        assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
 def test_rib_flare_within_3deg(flare_sweep):
@@ -132,13 +130,18 @@ def test_rib_flare_within_3deg(flare_sweep):
         assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(reason="flare 0 with tilt 5 reads -3.01 for truth 0.06 (3.07 off; every other "
-                          "tilt from -5 to 30 within 2.6): few frames have all three flare "
-                          "lines clear of the arms", strict=True)
 def test_rib_flare_within_3deg_over_the_tilt_sweep(tilt_sweep):
     for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
         if knob <= 30.0:
             assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
+
+
+@pytest.mark.xfail(reason="flare 0 with tilt 35 reads -3.05 for truth -0.04: the rib band's "
+                          "back line reads ~5 deg high there (the hollow curls up into the "
+                          "band's lowest levels, which the far arm covers)", strict=True)
+def test_rib_flare_within_3deg_at_tilt_35(tilt_sweep):
+    truth, meas, _ = tilt_sweep[TILT_SWEEP.index(35.0)]
+    assert abs(meas[1] - truth[1]) <= 3.0, (truth, meas)
 
 
 @pytest.mark.parametrize("facing,fps,jitter", [("left", 60.0, 2.0), ("right", 30.0, 2.0)])
