@@ -8,6 +8,9 @@ half put down (10-20 deg off) and the shank already swinging back. A foot that t
 toward flat by more than `turn_deg` between two seen frames was on the belt at the later
 one: the contact was before it, whatever the detector said. The check walks back at most
 `max_back_s`. A midfoot landing barely turns and is left alone (nor does it need it).
+"Flat" is the foot's own median angle over mid-stance (FLAT_FROM_FRAC..FLAT_TO_FRAC of the
+contact time), so a pose model that reads a flat foot a few degrees off, or a tilted camera,
+does not hide the turn.
 
 And one frame's heel->toe angle carries ~3.5 deg of noise (2 px on a ~45 px foot), a third
 of the midfoot band. The foot holds its landing angle over the last tens of ms of the
@@ -26,6 +29,8 @@ from kernels._jit import jit
 FOOT_TURN_DEG = 6.0     # > the ~5 deg noise of a two-frame angle change, < a landing's turn
 FOOT_MEAN_S = 0.025     # approach frames averaged for the foot-strike angle
 MAX_BACK_S = 0.1        # how far before the detected contact a landing is looked for
+FLAT_FROM_FRAC = 0.25   # mid-stance, where the foot is flat on the belt: fractions of the
+FLAT_TO_FRAC = 0.5      # time from contact to toe-off
 
 
 @jit

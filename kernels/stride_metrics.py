@@ -18,9 +18,10 @@ import math
 import numpy as np
 
 from kernels._jit import jit
-from kernels.stride_contact import (FOOT_MEAN_S, FOOT_TURN_DEG, MAX_BACK_S, landed_contact_s,
-                                    landed_contact_s_ref, last_airborne_frame,
-                                    last_airborne_frame_ref, mean_before, mean_before_ref)
+from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
+                                    MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
+                                    last_airborne_frame, last_airborne_frame_ref, mean_before,
+                                    mean_before_ref)
 from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
                                     F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
@@ -174,7 +175,12 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     out[S_PELVIC_TILT] = _median_between(t, V[:, COL_PELVIC_TILT], c0, c2)
     out[S_RIB_FLARE] = _median_between(t, V[:, COL_RIB_FLARE], c0, c2)
     foot_deg = V[:, F_FOOT_DEG + foot]
-    k_air = last_airborne_frame(t, foot_deg, c0, belt_angle_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    # "Toward flat" is toward this foot's own mid-stance reading (landmark bias, camera roll).
+    flat_deg = _median_between(t, foot_deg, c0 + FLAT_FROM_FRAC * (toe_off - c0),
+                               c0 + FLAT_TO_FRAC * (toe_off - c0))
+    if math.isnan(flat_deg) or not toe_off > c0:
+        flat_deg = belt_angle_deg
+    k_air = last_airborne_frame(t, foot_deg, c0, flat_deg, FOOT_TURN_DEG, MAX_BACK_S)
     t_ic = landed_contact_s(t, foot_deg, c0, k_air)
     out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) \
         / leg_len_px * 100.0
@@ -279,7 +285,11 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     out[S_PELVIC_TILT] = med(COL_PELVIC_TILT, c0, c2)
     out[S_RIB_FLARE] = med(COL_RIB_FLARE, c0, c2)
     foot_deg = V[:, F_FOOT_DEG + foot]
-    k_air = last_airborne_frame_ref(t, foot_deg, c0, belt_angle_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    flat_deg = med(F_FOOT_DEG + foot, c0 + FLAT_FROM_FRAC * (toe_off - c0),
+                   c0 + FLAT_TO_FRAC * (toe_off - c0))
+    if np.isnan(flat_deg) or not toe_off > c0:
+        flat_deg = belt_angle_deg
+    k_air = last_airborne_frame_ref(t, foot_deg, c0, flat_deg, FOOT_TURN_DEG, MAX_BACK_S)
     t_ic = landed_contact_s_ref(t, foot_deg, c0, k_air)
     out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) / leg_len_px * 100
     out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], t_ic)

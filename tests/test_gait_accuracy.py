@@ -29,7 +29,7 @@ SECONDS = 25.0
 # rearfoot/midfoot line, and the one approach frame close enough to contact carries ~3.5 deg
 # of landmark noise (2 px on a ~45 px foot); contact-time scatter (~0.5 frame) adds the rest.
 KNOWN_SHORTFALLS = {
-    ("run_default", "foot_strike_class"): "89% of strides classed right (59/66, target 90%)",
+    ("run_default", "foot_strike_class"): "88% of strides classed right (58/66, target 90%)",
 }
 
 

@@ -143,3 +143,24 @@ def test_foot_strike_is_the_mean_of_the_last_approach_frames():
         k = sc.last_airborne_frame(t, foot, t[9] + 0.001, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
         assert k == 9
         assert sc.mean_before(t, foot, k, sc.FOOT_MEAN_S) == pytest.approx(expect)
+
+
+def test_flat_is_the_feet_own_mid_stance_reading():
+    """A pose model that reads the flat foot at +6 deg: a -6 deg forefoot landing turns
+    toward +6, through 0; the late contact is still caught, the strike read in the air."""
+    fps, contact = 30.0, 0.21
+    t = np.arange(24) / fps
+    tau = t - contact
+    foot = np.where(tau < 0, -6.0,
+                    6.0 - 12.0 * 0.5 * (1 + np.cos(np.pi * np.clip(tau / 0.04, 0, 1))))
+    V = np.full((len(t), sm.N_COLUMNS), np.nan)
+    V[:, ff.F_FOOT_DEG] = foot
+    c0 = contact + 0.9 / fps                       # the frame at 0.233 s is in stance
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    out = np.empty(sm.N_STRIDE)
+    sm.stride_metrics(t, V, *args, out)
+    np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), equal_nan=True)
+    assert out[sm.S_FOOT_STRIKE] == pytest.approx(-6.0)
+    # Measured from 0 instead, that stance frame (+1.6) would not look like a turn to flat.
+    k0 = sc.last_airborne_frame(t, foot, c0, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
+    assert foot[k0] > 0
