@@ -95,9 +95,11 @@ def reset_tracking(aux: np.ndarray) -> None:
 
 
 @jit
-def frame_step(xy_in, t_s, s, camera_left, mask, has_mask, cfg, left_idx, right_idx,
-               swap_state, euro_state, ev_params, ev_state, aux, xy, row, feat_smooth,
-               ev_out):
+def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask: np.ndarray,
+               has_mask: bool, cfg: np.ndarray, left_idx: np.ndarray, right_idx: np.ndarray,
+               swap_state: np.ndarray, euro_state: np.ndarray, ev_params: np.ndarray,
+               ev_state: np.ndarray, aux: np.ndarray, xy: np.ndarray, row: np.ndarray,
+               feat_smooth: np.ndarray, ev_out: np.ndarray) -> int:
     """One pose through every per-frame kernel (see the module doc); returns the number of
     events written to ev_out."""
     found = False

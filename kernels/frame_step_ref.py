@@ -26,9 +26,13 @@ _HEELS = np.array(fs._HEELS)
 _TOES = np.array(fs._TOES)
 
 
-def frame_step_ref(xy_in, t_s, s, camera_left, mask, has_mask, cfg, left_idx, right_idx,
-                   swap_state, euro_state, ev_params, ev_state, aux, xy, row, feat_smooth,
-                   ev_out) -> int:
+def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
+                   mask: np.ndarray, has_mask: bool, cfg: np.ndarray, left_idx: np.ndarray,
+                   right_idx: np.ndarray, swap_state: np.ndarray, euro_state: np.ndarray,
+                   ev_params: np.ndarray, ev_state: np.ndarray, aux: np.ndarray,
+                   xy: np.ndarray, row: np.ndarray, feat_smooth: np.ndarray,
+                   ev_out: np.ndarray) -> int:
+    """`frame_step`, one kernel at a time (see the module doc)."""
     xy[:] = np.asarray(xy_in, np.float64)
     found = bool(np.isfinite(xy[:, 0]).any())
     aux[fs.A_FOUND] = float(found)
