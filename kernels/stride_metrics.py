@@ -18,14 +18,14 @@ import math
 import numpy as np
 
 from kernels._jit import jit
-from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
-                                    MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
-                                    last_airborne_frame, last_airborne_frame_ref, mean_before,
-                                    mean_before_ref)
 from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
                                     F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
                                     F_TRUNK_LEAN_DEG, N_FEATURES)
+from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
+                                    MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
+                                    last_airborne_frame, last_airborne_frame_ref, mean_before,
+                                    mean_before_ref)
 
 COL_PELVIC_TILT = N_FEATURES
 COL_RIB_FLARE = N_FEATURES + 1
