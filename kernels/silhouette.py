@@ -66,6 +66,10 @@ RIDGE_BACK = 0.0
 #: is something on top of the trunk: arms, hands and thighs only add to a silhouette.
 MAX_STEP_T = 0.05
 MIN_STEP_PX = 2.0
+#: The belly runs along the trunk: a lower-trunk front line more than this many degrees
+#: off the trunk axis is an edge across the body. The treadmill handles' top edges on the
+#: gym clip read -20..-33; the synthetic runner's belly 13 at rib flare 20.
+MAX_BELLY_DEG = 20.0
 
 
 @jit
@@ -236,4 +240,7 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
             angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use,
                                              -1.0, max_step, RIDGE_BACK)
     out[0] = angles_back[0] - angles_back[1]
-    out[1] = angles_front[3] - 0.5 * (angles_front[2] + angles_back[2])
+    belly = angles_front[3]
+    if abs(belly) > MAX_BELLY_DEG:
+        belly = math.nan  # an edge across the body (a handle bar, a forearm), not the belly
+    out[1] = belly - 0.5 * (angles_front[2] + angles_back[2])

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_RESID_T, MAX_STEP_T,
-                                MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY, MIN_STEP_PX,
-                                REJECT_FACTOR, RIB_BAND, RIDGE_BACK, RIDGE_FRONT,
-                                SACRAL_BAND)
+from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MAX_RESID_T,
+                                MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
+                                MIN_STEP_PX, REJECT_FACTOR, RIB_BAND, RIDGE_BACK,
+                                RIDGE_FRONT, SACRAL_BAND)
 from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
                                      SIDE_RAY_PX, SIDE_RAY_SHIFTS, SOFT_EDGE_PX,
                                      SOFT_EDGE_T, STEP, WRIST_FRAC)
@@ -274,4 +274,5 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
         if want_back:
             ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span, -1.0,
                                           max_step, RIDGE_BACK)
-    return np.array([ang_b[0] - ang_b[1], ang_f[3] - 0.5 * (ang_f[2] + ang_b[2])])
+    belly = ang_f[3] if abs(ang_f[3]) <= MAX_BELLY_DEG else np.nan
+    return np.array([ang_b[0] - ang_b[1], belly - 0.5 * (ang_f[2] + ang_b[2])])

@@ -51,3 +51,26 @@ def test_the_inner_side_of_a_step_is_kept():
     use[:] = np.isfinite(f)
     sil._drop_outward_steps(f, use, -1.0, 0.05)
     assert use[5:].all() and not use[:5].any()
+
+
+def belly_mask(belly_deg: float) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """An upright trunk 200 px long facing right (hips (320, 400), shoulders (320, 200)),
+    its front below the ribs cut along a line `belly_deg` off the trunk axis."""
+    m = np.zeros((480, 640), np.uint8)
+    m[190:410, 270:360] = 255                                     # back at 270, chest at 360
+    t = np.tan(np.radians(belly_deg))
+    for y in range(330, 410):                                     # h 0..0.35: the belly
+        h = (400 - y) / 200.0
+        m[y, int(round(345 + (h - 0.2) * 200 * t)):] = 0
+    return m, (320.0, 400.0, 320.0, 200.0)
+
+
+@pytest.mark.parametrize("belly_deg,finite", [(0.0, True), (12.0, True), (-28.0, False)])
+def test_a_belly_line_across_the_body_is_no_belly(belly_deg, finite):
+    m, geom = belly_mask(belly_deg)
+    arms = np.full((6, 2), np.nan)
+    out = np.empty(2)
+    sil.silhouette_proxies(m, 128, *geom, 1.0, arms, 8, 0.15, 0.11, out)
+    ref = sil_ref.silhouette_proxies_ref(m, 128, *geom, 1.0, arms, 8, 0.15, 0.11)
+    np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
+    assert np.isfinite(out[1]) == finite, out
