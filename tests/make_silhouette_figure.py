@@ -29,8 +29,8 @@ COLOURS = {"sacral": (60, 60, 255), "lumbar": (0, 200, 255), "rib": (255, 120, 4
            "lower trunk": (80, 220, 80)}
 
 
-def panel(frame: int) -> np.ndarray:
-    knobs = resolve_knobs({"pelvic_tilt_deg": 20.0, "rib_flare_deg": 5.0})
+def panel(frame: int, tilt_deg: float, flare_deg: float) -> np.ndarray:
+    knobs = resolve_knobs({"pelvic_tilt_deg": tilt_deg, "rib_flare_deg": flare_deg})
     r = SynthRunner(knobs, 2.0)
     c = next(iter_chunks(r, 0))
     pose = r.world_pose(c.t_ns / 1e9)
@@ -87,6 +87,11 @@ def panel(frame: int) -> np.ndarray:
                                  1.0 if side == "front" else -1.0,
                                  max(sil.MAX_STEP_T, sil.MIN_STEP_PX / t_len),
                                  sil.RIDGE_FRONT if side == "front" else sil.RIDGE_BACK)
+        for lv, f1, used in zip(levels, kept, use):
+            if np.isfinite(f1) and not used:      # dropped by the fit: a step out, a residual
+                c = px(at(lv, f1))
+                cv2.line(img, (c[0] - 4, c[1] - 4), (c[0] + 4, c[1] + 4), (255, 255, 255), 1)
+                cv2.line(img, (c[0] - 4, c[1] + 4), (c[0] + 4, c[1] - 4), (255, 255, 255), 1)
         ok = np.isfinite(kept)
         if np.isfinite(ang) and ok.any():
             mid = 0.5 * (band[0] + band[1])
@@ -99,16 +104,16 @@ def panel(frame: int) -> np.ndarray:
     for name, col in COLOURS.items():
         cv2.putText(img, name, (6, y), 0, 0.45, col, 1, cv2.LINE_AA)
         y += 16
-    cv2.putText(img, "filled: edge used  hollow: arm nearby, dropped", (6, img.shape[0] - 8),
-                0, 0.4, (220, 220, 220), 1, cv2.LINE_AA)
-    cv2.putText(img, f"frame {frame}", (img.shape[1] - 80, 16), 0, 0.45, (220, 220, 220), 1,
-                cv2.LINE_AA)
+    cv2.putText(img, "filled: edge  hollow: arm nearby, dropped  x: dropped by the fit",
+                (6, img.shape[0] - 8), 0, 0.4, (220, 220, 220), 1, cv2.LINE_AA)
+    cv2.putText(img, f"tilt {tilt_deg:g} flare {flare_deg:g} frame {frame}",
+                (img.shape[1] - 190, 16), 0, 0.45, (220, 220, 220), 1, cv2.LINE_AA)
     return img
 
 
-def main(frames: tuple[int, ...] = (6, 11),
+def main(frames: tuple[tuple[int, float, float], ...] = ((6, 20.0, 5.0), (17, 35.0, 0.0)),
          out: Path = ROOT / "kernels" / "silhouette_geometry.png") -> None:
-    img = np.hstack([panel(f) for f in frames])
+    img = np.hstack([panel(*f) for f in frames])
     img = cv2.resize(img, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)
     cv2.imwrite(str(out), img, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     print(out, out.stat().st_size, "bytes")
