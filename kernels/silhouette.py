@@ -70,6 +70,8 @@ MIN_STEP_PX = 2.0
 #: off the trunk axis is an edge across the body. The treadmill handles' top edges on the
 #: gym clip read -20..-33; the synthetic runner's belly 13 at rib flare 20.
 MAX_BELLY_DEG = 20.0
+#: silhouette_proxies fills the band angles too when `out` has this many entries.
+N_OUT_BANDS = 7
 
 
 @jit
@@ -198,11 +200,18 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
                        out: np.ndarray) -> None:
     """out[0] = pelvic_tilt_deg, out[1] = rib_flare_deg (NaN when not measurable).
 
+    With out of length >= N_OUT_BANDS the band lines' angles follow (NaN where a band is
+    not measurable): out[2] sacral back, out[3] lumbar back, out[4] rib front, out[5] rib
+    back, out[6] belly (lower-trunk front). The proxies need all their lines in the same
+    frame; arms cover some band in most frames, so a per-stride value is better formed
+    from the per-stride medians of the band angles (out[2] - out[3];
+    out[6] - (out[4] + out[5]) / 2).
+
     mask uint8 (H, W); H = (hx, hy), S = (sx, sy) in pixels; s = +1 facing image-right;
     arm_xy (6, 2): left shoulder, elbow, wrist, right shoulder, elbow, wrist (NaN = unseen).
     core_half_depth, arm_half_width in trunk lengths (see the module doc)."""
-    out[0] = math.nan
-    out[1] = math.nan
+    for i in range(min(out.shape[0], N_OUT_BANDS)):
+        out[i] = math.nan
     if levels_per_band < 2 or math.isnan(hx) or math.isnan(hy) or math.isnan(sx) \
             or math.isnan(sy):
         return
@@ -244,3 +253,9 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
     if abs(belly) > MAX_BELLY_DEG:
         belly = math.nan  # an edge across the body (a handle bar, a forearm), not the belly
     out[1] = belly - 0.5 * (angles_front[2] + angles_back[2])
+    if out.shape[0] >= N_OUT_BANDS:
+        out[2] = angles_back[0]
+        out[3] = angles_back[1]
+        out[4] = angles_front[2]
+        out[5] = angles_back[2]
+        out[6] = belly

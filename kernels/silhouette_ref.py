@@ -9,8 +9,8 @@ import numpy as np
 
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MAX_RESID_T,
                                 MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
-                                MIN_STEP_PX, REJECT_FACTOR, RIB_BAND, RIDGE_BACK,
-                                RIDGE_FRONT, SACRAL_BAND)
+                                MIN_STEP_PX, N_OUT_BANDS, REJECT_FACTOR, RIB_BAND,
+                                RIDGE_BACK, RIDGE_FRONT, SACRAL_BAND)
 from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
                                      SIDE_RAY_PX, SIDE_RAY_SHIFTS, SOFT_EDGE_PX,
                                      SOFT_EDGE_T, STEP, WRIST_FRAC)
@@ -250,8 +250,10 @@ def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span, outward
 
 
 def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_per_band,
-                           core_half_depth, arm_half_width):
-    nan2 = np.array([np.nan, np.nan])
+                           core_half_depth, arm_half_width, bands=False):
+    """(pelvic tilt, rib flare), followed with bands=True by the angles of the sacral back,
+    lumbar back, rib front, rib back and belly lines."""
+    nan2 = np.full(N_OUT_BANDS if bands else 2, np.nan)
     if levels_per_band < 2 or not np.isfinite([hx, hy, sx, sy]).all():
         return nan2
     t_len = float(np.hypot(sx - hx, sy - hy))
@@ -275,4 +277,7 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
             ang_b[b] = line_angle_deg_ref(levels, back, min_points, max_resid, span, -1.0,
                                           max_step, RIDGE_BACK)
     belly = ang_f[3] if abs(ang_f[3]) <= MAX_BELLY_DEG else np.nan
-    return np.array([ang_b[0] - ang_b[1], belly - 0.5 * (ang_f[2] + ang_b[2])])
+    proxies = [ang_b[0] - ang_b[1], belly - 0.5 * (ang_f[2] + ang_b[2])]
+    if bands:
+        return np.array(proxies + [ang_b[0], ang_b[1], ang_f[2], ang_b[2], belly])
+    return np.array(proxies)
