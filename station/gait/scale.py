@@ -20,11 +20,24 @@ DEFAULT_HEIGHT_CM = 170.0
 LEG_TO_HEIGHT = 0.49
 
 
+def _percentile_95(a: np.ndarray) -> float:
+    """np.percentile(a, 95) ('linear'), by partition: np.percentile costs ~100 us on
+    3000 values with numpy 1.x, this ~12 us, and it runs at every stride."""
+    h = (len(a) - 1) * 0.95
+    lo = int(h)
+    hi = min(lo + 1, len(a) - 1)
+    part = np.partition(a, [lo, hi])
+    return float(part[lo] + (h - lo) * (part[hi] - part[lo]))
+
+
 class SessionScale:
     def __init__(self, height_cm: float | None, belt_kmh: float | None) -> None:
         self.height_cm = height_cm
         self.belt_cm_s = None if belt_kmh is None else belt_kmh / 3.6 * 100.0
-        self._legs: deque = deque(maxlen=3000)
+        # A NumPy ring, not a deque: the percentile is taken at every stride, and
+        # converting 3000 Python floats cost ~150 us each time.
+        self._legs = np.empty(3000)
+        self._n_legs = 0
         self._belt_px_s: deque = deque(maxlen=64)
 
     @property
@@ -37,13 +50,15 @@ class SessionScale:
     def px_per_cm(self) -> float:
         if self.belt_cm_s is not None and self._belt_px_s:
             return float(np.median(self._belt_px_s)) / self.belt_cm_s
-        if not self._legs:
+        if not self._n_legs:
             return math.nan
         height = self.height_cm if self.height_cm is not None else DEFAULT_HEIGHT_CM
-        return float(np.percentile(self._legs, 95)) / (LEG_TO_HEIGHT * height)
+        legs = self._legs[:min(self._n_legs, len(self._legs))]
+        return _percentile_95(legs) / (LEG_TO_HEIGHT * height)
 
     def observe_leg_length(self, leg_px: float) -> None:
-        self._legs.append(leg_px)
+        self._legs[self._n_legs % len(self._legs)] = leg_px
+        self._n_legs += 1
 
     def observe_stance(self, t: np.ndarray, V: np.ndarray, foot: int, c0: float,
                        toe_off: float) -> None:
