@@ -79,8 +79,10 @@ def _edge_ref(mask, threshold, c, d, reach, soft_px):
     if not sure_bg:
         return np.nan                     # soft edge
     centre = _crossing_ref(mask, threshold, c, d, last_in - 1.0, 6)
-    if np.isnan(centre):
-        centre = last_in + 0.5
+    return last_in + 0.5 if np.isnan(centre) else centre
+
+
+def _side_rays_ref(mask, threshold, c, d, centre):
     side = np.array([-d[1], d[0]])
     sides = [_crossing_near_ref(mask, threshold, c + o * side, d, centre)
              for o in (SIDE_RAY_PX, -SIDE_RAY_PX)]
@@ -177,6 +179,8 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
             off = anchor + direction * d
             if _near_arm_ref(c + off * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len):
                 continue
+            off = anchor + direction * _side_rays_ref(mask, threshold, c + anchor * n,
+                                                      direction * n, d)
             dest[i] = off / t_len
     return front, back
 

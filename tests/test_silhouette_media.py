@@ -11,7 +11,7 @@ the treadmill's two front handles in ~93 % of the frames.
 - Rib flare needs the front of the lower trunk, which the handles cover: the kernel drops
   the smeared (soft) edges the handles leave in the mask and a belly line more than 20
   degrees off the trunk axis (the handles' crisp top edges read -20..-33). What is left is
-  finite on 2 of 13 strides at -14.3 degrees (all three flare lines in the same frame on
+  finite on 2 of 13-14 strides at -14.3 degrees (all three flare lines in the same frame on
   ~1% of frames): strict xfail until the band is read from the side that is in view.
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ def test_gym_pelvic_tilt_finite_on_most_strides_and_plausible(gym_strides):
     assert 5.0 <= summary["metrics"]["pelvic_tilt_deg"]["median"] <= 30.0, summary["metrics"]
 
 
-@pytest.mark.xfail(reason="rib flare finite on 2 of 13 strides at -14.3 deg: the front "
+@pytest.mark.xfail(reason="rib flare finite on 2 of 13-14 strides at -14.3 deg: the front "
                           "handles cover the belly in ~93% of frames; the three flare lines "
                           "are in view together on ~1% of frames (kernels/silhouette.md)",
                    strict=True)
