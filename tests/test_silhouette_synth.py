@@ -213,7 +213,19 @@ def test_kernel_equals_reference_on_synthetic_masks():
 
 if __name__ == "__main__":
     print("knob tilt flare | truth tilt flare | measured tilt flare | NaN tilt flare")
+    rows = {}
     for t, f in [(t, 0.0) for t in TILT_SWEEP] + [(10.0, f) for f in FLARE_SWEEP]:
-        tr, me, nan = summary(*session(t, f, seconds=6.0))
+        if (t, f) not in rows:
+            rows[t, f] = summary(*session(t, f, seconds=6.0))
+        tr, me, nan = rows[t, f]
         print(f"{t:5.0f} {f:5.0f} | {tr[0]:6.2f} {tr[1]:6.2f} | {me[0]:6.2f} {me[1]:6.2f} | "
               f"{nan[0]:.2f} {nan[1]:.2f}")
+    for name, keys, j in (("tilt sweep, tilt", [(t, 0.0) for t in TILT_SWEEP], 0),
+                          ("flare sweep, flare", [(10.0, f) for f in FLARE_SWEEP], 1),
+                          ("tilt sweep, flare", [(t, 0.0) for t in TILT_SWEEP], 1),
+                          ("flare sweep, tilt", [(10.0, f) for f in FLARE_SWEEP], 0)):
+        tr = np.array([rows[k][0][j] for k in keys])
+        me = np.array([rows[k][1][j] for k in keys])
+        nan = np.array([rows[k][2][j] for k in keys])
+        print(f"{name}: max |error| {np.abs(me - tr).max():.2f}, rank correlation "
+              f"{spearman(tr, me):.3f}, NaN frames {nan.mean():.2f} ({nan.min():.2f}-{nan.max():.2f})")
