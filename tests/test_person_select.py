@@ -214,6 +214,7 @@ def test_follow_gives_back_the_seconds_before_the_walker_was_recognised():
     frames = [[stander_xy(i, rng)] + ([walker_xy(i - 30)] if i >= 30 else []) for i in range(n)]
     est = GaitPersonPoseEstimator.__new__(GaitPersonPoseEstimator)   # no model needed
     est._people, est._tmp, est.selector = _PeopleFromList(frames), None, GaitPersonSelector()
+    est._single = None                                                # Tasks poses only
     image = np.zeros((4, 4, 3), np.uint8)
     out = list(est.follow(Frame(image, t_ns(i), i) for i in range(n)))
     assert [p.seq for _, p in out] == list(range(n))          # every frame, in order
@@ -252,3 +253,19 @@ def test_analyze_of_a_landmarks_file_says_the_file_chose_the_person(capfd, tmp_p
     summary = json.loads((tmp_path / "s.json").read_text())
     assert summary["person"] == "file"
     assert summary["facing"] == "left"
+
+
+def test_paint_out_hides_the_others_and_never_the_subject():
+    from station.pose.paint_out import paint_out_others
+    image = np.random.default_rng(7).integers(0, 255, (994, 1768, 3), dtype=np.uint8)
+    walker = pose(walker_xy(0, start_x=900.0), 0)
+    man = pose(stander_xy(0, np.random.default_rng(8)), 0)
+    twice = pose(walker_xy(0, start_x=903.0), 0)           # the walker, found again
+    out = paint_out_others(image, walker, [man, twice])
+    hx, hy = hip_centre_px(man.xy[None])[0].astype(int)
+    assert (out[hy - 20:hy + 20, hx - 20:hx + 20] == 128).all()
+    x0, y0 = np.nanmin(walker.xy, axis=0).astype(int)
+    x1, y1 = np.nanmax(walker.xy, axis=0).astype(int)
+    assert (out[y0:y1, x0:x1] == image[y0:y1, x0:x1]).all()
+    assert out[:100, 1500:].tolist() == image[:100, 1500:].tolist()   # the background stays
+    assert paint_out_others(image, walker, []) is image
