@@ -52,6 +52,7 @@ import numpy as np
 from kernels._jit import jit
 from kernels.gait_events_fit import _bootstrap, _contact_time, _toe_off_time
 from kernels.gait_events_pending import _contact, _emit, _pending_contact
+from kernels.gait_events_walk import walk_step
 from kernels.gait_events_state import (  # noqa: F401  (public names re-exported)
     _PT, CONTACT, FOOT_SIZE, N_PARAMS, PR_BOOT_S, PR_CONFIRM_S, PR_CONTACT_LAG_S,
     PR_DT_S, PR_LEARN_N, PR_LIFT_FRAC, PR_MAX_GAP_S, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
@@ -60,7 +61,8 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
-    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P)
+    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P,
+    PR_WALK_H_FRAC, W_MODE, W_C_WALK, W_C_BELT)
 
 
 @jit
@@ -270,6 +272,15 @@ def gait_event_step(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, s
         i = 1 - f if state[S_SWAPPED] == 1.0 else f
         n_out = _foot_step(f, t_s, heel_fwd[i], heel_y[i], toe_fwd[i], toe_y[i], leg_len_px,
                            params, state, out, n_out)
+    if params[PR_WALK_H_FRAC] > 0.0:
+        wout = np.empty((2, 3))
+        has_belt = not (math.isnan(state[S_BELT_Y]) and math.isnan(state[FOOT_SIZE + S_BELT_Y]))
+        n_walk = walk_step(t_s, heel_fwd, toe_fwd, leg_len_px, out, n_out, has_belt, params,
+                           state, wout)
+        if state[W_MODE] == 1.0:
+            for j in range(n_walk):
+                out[j, :] = wout[j, :]
+            n_out = n_walk
     return n_out
 
 

@@ -14,11 +14,12 @@ import numpy as np
 
 from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT, PR_BOOT_S,
                                        PR_CONFIRM_S,
-                                       PR_CONTACT_LAG_S, PR_DT_S, PR_FIT_DELAY_S, PR_LEARN_N, PR_LIFT_FRAC,
+                                       PR_CONTACT_LAG_S, PR_DT_S, PR_FIT_DELAY_S, PR_WALK_H_FRAC, PR_LEARN_N, PR_LIFT_FRAC,
                                        PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_BOOT_CONTACT, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
 from kernels.gait_events_ref_remap import _remap
+from kernels.gait_events_ref_walk import WalkRef
 
 HEEL, TOE = 0, 1
 
@@ -363,6 +364,7 @@ def gait_events_ref(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params) -
     """Events (m, 3) rows (t_event_s, kind, foot) over a whole series, in emission order;
     inputs as `gait_events_kernel_series`."""
     feet = [_Foot(), _Foot()]
+    walk = WalkRef()
     out: list = []
     swapped = False
     leg = float(leg_len_px)
@@ -371,7 +373,14 @@ def gait_events_ref(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params) -
                    (float(toe_fwd[i][f]), float(toe_y[i][f]))] for f in (0, 1)]
         if params[PR_REMAP] > 0.0 and leg > 0.0:
             swapped = _remap(feet, inputs, float(t_s[i]), leg, params, False)
+        n0 = len(out)
         for f in (0, 1):
             pts = inputs[1 - f if swapped else f]
             _foot_step(feet[f], f, float(t_s[i]), pts, leg, params, out)
+        if params[PR_WALK_H_FRAC] > 0.0:
+            has_belt = not (math.isnan(feet[0].belt_y) and math.isnan(feet[1].belt_y))
+            mine = walk.step(float(t_s[i]), heel_fwd[i], toe_fwd[i], leg, out[n0:], has_belt,
+                             params)
+            if walk.mode == 1:
+                out[n0:] = mine
     return np.array(out, dtype=float).reshape(-1, 3)

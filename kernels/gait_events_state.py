@@ -33,7 +33,15 @@ PR_REMAP = 15               # 1: a stance foot's track may take the other foot's
 PR_MAX_SPEED_LPS = 16       # fastest belt that counts, leg lengths per second
 PR_BOOT_CONTACT = 17        # 1: a bootstrap that replaces a known model at a landing emits its contact
 PR_FIT_DELAY_S = 18         # stance span (s) a confirmed contact waits for before it is timed
-N_PARAMS = 19
+PR_WALK_H_FRAC = 19         # walking detector: hysteresis of its extremes, x leg (0: off)
+PR_WALK_MIN_STEP_S = 20     # ...extremes of one kind closer than this are one
+PR_WALK_MAX_AMP_FRAC = 21   # ...a rise to an extreme larger than this x leg is not a step
+PR_WALK_TAU_S = 22          # ...contact counts (walking vs belt detector) decay over this
+PR_WALK_BELT_SHARE = 23     # ...walking events replace the belt's when the belt finds fewer
+                            #    contacts than this share of the walking detector's
+PR_WALK_WAIT_S = 24         # ...counting for this long (since its belt was found)
+PR_WALK_MIN_STANCE_S = 25   # ...a belt stance shorter than this (contact to toe-off) is stray
+N_PARAMS = 26
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -43,7 +51,11 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
                  contact_lag_s: float = 0.003, lift_u_frac: float = 0.4,
                  remap: bool = False, max_speed_lps: float = 7.0,
-                 boot_contact: bool = True, fit_s: float = 0.067) -> np.ndarray:
+                 boot_contact: bool = True, fit_s: float = 0.067,
+                 walk_h_frac: float = 0.2, walk_min_step_s: float = 0.3,
+                 walk_max_amp_frac: float = 2.0, walk_tau_s: float = 3.0,
+                 walk_belt_share: float = 0.5, walk_wait_s: float = 3.0,
+                 walk_min_stance_s: float = 0.12) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -84,6 +96,14 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    walking contacts a frame early (a slow landing is within the on-belt
                    tolerances a frame before it touches) and the hinge could not be later
                    than the second-newest frame
+    walk_*         the walking detector (kernels/gait_events_walk.py), for an overground
+                   walker the belt model does not fit: the lead heel's peaks and the trail
+                   toe's valleys (hysteresis walk_h_frac x leg, one per walk_min_step_s at
+                   most, a rise of at most walk_max_amp_frac x leg). Its events replace the
+                   belt model's while the belt model, which found a belt walk_wait_s ago or
+                   longer, finds fewer than walk_belt_share as many stances (contact to
+                   toe-off, walk_min_stance_s at least) as it finds contacts (counts
+                   decaying over walk_tau_s); walk_h_frac = 0 turns it off
     boot_contact   a foot that was in the air (after its toe-off) and lands on a
                    belt-like line that replaces the known model (it moves back faster
                    than the learned speed: the image speed of the belt varies with the
@@ -123,6 +143,13 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     ks = max(kc, round(fit_s * fps) + 1)
     ks = max(kc, min(ks, RING - round(pre_s * fps) - 3))
     p[PR_FIT_DELAY_S] = (ks - 1.5) / fps if ks > kc else 0.0
+    p[PR_WALK_H_FRAC] = walk_h_frac
+    p[PR_WALK_MIN_STEP_S] = walk_min_step_s
+    p[PR_WALK_MAX_AMP_FRAC] = walk_max_amp_frac
+    p[PR_WALK_TAU_S] = walk_tau_s
+    p[PR_WALK_BELT_SHARE] = walk_belt_share
+    p[PR_WALK_WAIT_S] = walk_wait_s
+    p[PR_WALK_MIN_STANCE_S] = walk_min_stance_s
     return p
 
 
@@ -154,7 +181,27 @@ S_PEND_P = 32               # the point (0 heel, 1 toe) that confirmed it
 S_RING = 33
 FOOT_SIZE = S_RING + RING * 5
 S_SWAPPED = 2 * FOOT_SIZE   # shared: 1 when this frame track 0 took input 1, track 1 input 0
-STATE_SIZE = 2 * FOOT_SIZE + 1
+# Walking detector block (kernels/gait_events_walk.py): two extreme finders (lead heel
+# peak, trail toe valley), each state, extreme value, its time, last accepted time, the
+# value it rose from, the input (foot label) at the extreme; then shared slots.
+W0 = 2 * FOOT_SIZE + 1
+W_PEAK = W0                 # 6 slots
+W_VALLEY = W0 + 6           # 6 slots
+W_LAST_P = W0 + 12          # time of the last accepted peak
+W_STEP = W0 + 13            # step time estimate, s
+W_FRAC = W0 + 14            # peak -> next valley, fraction of a step (< 0.5: walking forward)
+W_IC_FOOT = W0 + 15         # foot of the last walking contact (-1 none)
+W_IC_T = W0 + 16            # ...and its time
+W_C_WALK = W0 + 17          # decaying count of walking-detector contacts
+W_C_BELT = W0 + 18          # decaying count of belt-model contacts
+W_C_T = W0 + 19             # time the counts were last decayed to
+W_MODE = W0 + 20            # 1: walking detector's events are emitted, 0: the belt model's
+W_LAST_T = W0 + 21          # last frame with both heels or both toes seen
+W_T_COUNT = W0 + 22         # counts start: first frame, again when the belt model has a belt
+W_BELT_IC = W0 + 23         # per foot (2): time of the belt model's last contact
+W_HAD_BELT = W0 + 25        # 1 once the belt model had a belt
+W_SIZE = 26
+STATE_SIZE = W0 + W_SIZE
 
 
 def new_event_state() -> np.ndarray:
@@ -163,6 +210,7 @@ def new_event_state() -> np.ndarray:
         _reset_foot(st, f * FOOT_SIZE, True)
         st[f * FOOT_SIZE + S_ANCHOR:f * FOOT_SIZE + S_ANCHOR + 6] = 0.0
     st[S_SWAPPED] = 0.0
+    reset_walk(st, True)
     return st
 
 
@@ -182,6 +230,34 @@ def _reset_foot(st, b, forget_model):
         st[b + S_BELT_V] = math.nan
         st[b + S_N_LEARN] = 0.0
         st[b + S_T_MODEL] = math.nan
+
+
+@jit
+def reset_walk(st, forget):
+    """Walking detector: forget its extremes (a gap); `forget` also its step, direction
+    and counts."""
+    for o in (W_PEAK, W_VALLEY):
+        st[o] = 0.0
+        st[o + 1] = math.nan
+        st[o + 2] = math.nan
+        st[o + 3] = -math.inf
+        st[o + 4] = math.nan
+        st[o + 5] = -1.0
+    st[W_LAST_P] = math.nan
+    st[W_IC_FOOT] = -1.0
+    st[W_IC_T] = math.nan
+    st[W_LAST_T] = math.nan
+    if forget:
+        st[W_T_COUNT] = math.nan
+        st[W_HAD_BELT] = 0.0
+        st[W_BELT_IC] = math.nan
+        st[W_BELT_IC + 1] = math.nan
+        st[W_STEP] = 0.5
+        st[W_FRAC] = 0.25
+        st[W_C_WALK] = 0.0
+        st[W_C_BELT] = 0.0
+        st[W_C_T] = math.nan
+        st[W_MODE] = 0.0
 
 
 @jit
