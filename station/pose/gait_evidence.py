@@ -4,26 +4,28 @@ A gait swaps the feet: the vector from the right ankle to the left ankle changes
 every step — along x when seen side-on, along y (the swing foot is higher) when seen from
 the front or back. Standing, jumping with the feet together and jumping jacks keep one
 sign. Each swap is counted with hysteresis (the separation must pass `±swap_trunks` trunk
-lengths), so model jitter around zero does not count.
+lengths) and must hold for HOLD_S, so model jitter and one-frame label flips do not count.
+Seen from the front, a man jumping on a box still collects a swap or two in 3 s from the
+model's jitter; that is why FirstPersonCheck also asks for a side view.
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 
 from station.contracts import LM
+from station.view import decide_view
 
 #: Ankle separation (trunk lengths) a step must pass on each side to count as a swap.
 SWAP_TRUNKS = 0.3
 #: Seconds the feet must stay swapped for a swap to count (a running step lasts ~0.33 s).
 HOLD_S = 0.1
-#: Leg swaps per second below which a person is not walking or running (a slow walk
-#: at 90 steps/min gives 1.5; both feet swap on each step).
-MIN_SWAPS_PER_S = 1.0
 #: Seconds of presence needed before the legs can say anything.
 MIN_JUDGE_S = 1.5
+#: Swaps in the first 3 s that make the first person a walker or runner (a slow walk
+#: gives 3; kept low so a walker alone is never searched for among others).
+MIN_SWAPS_FIRST = 2
 
 _L_FOOT = [LM["left_ankle"], LM["left_heel"], LM["left_foot_index"]]
 _R_FOOT = [LM["right_ankle"], LM["right_heel"], LM["right_foot_index"]]
@@ -95,28 +97,12 @@ def leg_swaps(xy: np.ndarray, t_ns: np.ndarray, swap_trunks: float = SWAP_TRUNKS
     return max(count_swaps(sep[:, 0], t_ns, swap_trunks), count_swaps(sep[:, 1], t_ns, swap_trunks))
 
 
-def looks_like_gait(xy: np.ndarray, t_ns: np.ndarray, judge_s: float = 3.0,
-                    min_swaps_per_s: float = MIN_SWAPS_PER_S) -> bool | None:
-    """Do the first `judge_s` seconds with a person show a walk or run?
-
-    None when the person is seen for less than MIN_JUDGE_S (too short to tell)."""
-    seen = np.isfinite(trunk_length_px(xy))
-    if not seen.any():
-        return None
-    t0 = int(t_ns[np.argmax(seen)])
-    sel = seen & (t_ns >= t0) & (t_ns <= t0 + int(judge_s * 1e9))
-    span_s = (int(t_ns[sel][-1]) - t0) / 1e9
-    if span_s < MIN_JUDGE_S:
-        return None
-    return leg_swaps(xy[sel], t_ns[sel]) >= math.floor(min_swaps_per_s * span_s)
-
-
 class FirstPersonCheck:
     """Is the first person found a side-on walker or runner? Fed poses in time order,
     `push` returns None until the first `judge_s` seconds with a person are in, then the
     verdict (True also when the person was seen too briefly to tell: no evidence against)."""
 
-    def __init__(self, judge_s: float = 3.0, min_swaps: int = 2) -> None:
+    def __init__(self, judge_s: float = 3.0, min_swaps: int = MIN_SWAPS_FIRST) -> None:
         self.judge_ns = int(judge_s * 1e9)
         self.min_swaps = min_swaps
         self._xy: list[np.ndarray] = []
@@ -149,7 +135,6 @@ class FirstPersonCheck:
         return self.verdict
 
     def _judge(self) -> None:
-        from station.view import decide_view
         xy = np.array(self._xy, np.float64)
         t = np.array(self._t, np.int64)
         self.view = decide_view(xy, t, None, self.judge_ns / 1e9).view
