@@ -7,8 +7,17 @@ metrics over [c0, to], hip extension at `to`, vertical oscillation over the step
 posture medians over the whole stride. Values at an event instant are interpolated between
 the two frames around it, so they do not depend on where the frames happen to fall.
 
+Pelvic tilt and rib flare are formed from the stride's median of each silhouette band line
+(each over the frames where that line is in view), not as the median of the per-frame
+proxies: an arm covers one of the lines in most frames, so a per-frame proxy, which needs
+all its lines in the same frame, is NaN in ~75 % (tilt) and ~90 % (flare) of synthetic
+frames, and the few frames left are those where the arms happen to be clear, a biased
+few (kernels/silhouette.md). Same formulas as the per-frame kernel: a stride whose only
+band lines come from one frame reads that frame's proxies.
+
 Inputs: frame times t (m,) in seconds and per-frame values V (m, N_COLUMNS): the
-frame_features columns followed by the silhouette proxies (COL_PELVIC_TILT, COL_RIB_FLARE).
+frame_features columns followed by silhouette_proxies' N_OUT_BANDS outputs (COL_PELVIC_TILT,
+COL_RIB_FLARE, then the band-line angles COL_SACRAL_DEG .. COL_BELLY_DEG).
 Outputs: a vector indexed by the S_* constants; NaN where not measurable.
 """
 from __future__ import annotations
@@ -22,14 +31,21 @@ from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F
                                     F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
                                     F_TRUNK_LEAN_DEG, N_FEATURES)
+from kernels.silhouette import N_OUT_BANDS
 from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
                                     MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
                                     mean_before_ref)
 
-COL_PELVIC_TILT = N_FEATURES
+# The ring row: frame_features, then silhouette_proxies' `out` of N_OUT_BANDS (its order).
+COL_PELVIC_TILT = N_FEATURES        # per-frame proxies (the live per-frame readout)
 COL_RIB_FLARE = N_FEATURES + 1
-N_COLUMNS = N_FEATURES + 2
+COL_SACRAL_DEG = N_FEATURES + 2     # band-line angles: sacral back, lumbar back,
+COL_LUMBAR_DEG = N_FEATURES + 3
+COL_RIB_FRONT_DEG = N_FEATURES + 4  # rib front, rib back,
+COL_RIB_BACK_DEG = N_FEATURES + 5
+COL_BELLY_DEG = N_FEATURES + 6      # lower-trunk front
+N_COLUMNS = N_FEATURES + N_OUT_BANDS
 
 # Output layout, in METRICS.md names (see STRIDE_METRIC_NAMES).
 S_CADENCE = 0
@@ -172,8 +188,12 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = trunk_mid - body_mid
-    out[S_PELVIC_TILT] = _median_between(t, V[:, COL_PELVIC_TILT], c0, c2)
-    out[S_RIB_FLARE] = _median_between(t, V[:, COL_RIB_FLARE], c0, c2)
+    # From the band lines' medians (module doc), in the per-frame kernel's arithmetic.
+    out[S_PELVIC_TILT] = _median_between(t, V[:, COL_SACRAL_DEG], c0, c2) \
+        - _median_between(t, V[:, COL_LUMBAR_DEG], c0, c2)
+    belly = _median_between(t, V[:, COL_BELLY_DEG], c0, c2)
+    out[S_RIB_FLARE] = belly - 0.5 * (_median_between(t, V[:, COL_RIB_FRONT_DEG], c0, c2)
+                                      + _median_between(t, V[:, COL_RIB_BACK_DEG], c0, c2))
     foot_deg = V[:, F_FOOT_DEG + foot]
     # "Toward flat" is toward this foot's own mid-stance reading (landmark bias, camera roll).
     flat_deg = _median_between(t, foot_deg, c0 + FLAT_FROM_FRAC * (toe_off - c0),
@@ -282,8 +302,9 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     body_mid = _interp_ref(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
-    out[S_PELVIC_TILT] = med(COL_PELVIC_TILT, c0, c2)
-    out[S_RIB_FLARE] = med(COL_RIB_FLARE, c0, c2)
+    out[S_PELVIC_TILT] = med(COL_SACRAL_DEG, c0, c2) - med(COL_LUMBAR_DEG, c0, c2)
+    out[S_RIB_FLARE] = med(COL_BELLY_DEG, c0, c2) \
+        - 0.5 * (med(COL_RIB_FRONT_DEG, c0, c2) + med(COL_RIB_BACK_DEG, c0, c2))
     foot_deg = V[:, F_FOOT_DEG + foot]
     flat_deg = med(F_FOOT_DEG + foot, c0 + FLAT_FROM_FRAC * (toe_off - c0),
                    c0 + FLAT_TO_FRAC * (toe_off - c0))

@@ -12,7 +12,9 @@ from kernels import frame_step as fs
 from kernels import gait_events as ge
 from kernels import leg_swap as ls
 from kernels import one_euro as oe
+from kernels import silhouette as sil
 from kernels import silhouette_ref as sil_ref
+from kernels import stride_metrics as sm
 from kernels.frame_step_ref import frame_step_ref
 from station.bench.stream import bench_stream
 from station.gait.analyzer import GaitSettings, frame_step_config
@@ -36,7 +38,7 @@ class Path:
         self.swap, self.euro = ls.new_state(), oe.new_state(66)
         self.params, self.ev_state = ge.event_params(fps), ge.new_event_state()
         self.aux = fs.new_aux()
-        self.xy, self.row = np.full((33, 2), np.nan), np.full(ff.N_FEATURES + 2, np.nan)
+        self.xy, self.row = np.full((33, 2), np.nan), np.full(fs.N_ROW, np.nan)
         self.feat_smooth, self.ev_out = np.full(ff.N_FEATURES, np.nan), np.zeros((4, 3))
 
     def step(self, xy_in, t_s, s, camera_left, mask) -> int:
@@ -159,10 +161,34 @@ def test_fused_outputs_match_the_numpy_references(runner):
         ref = sil_ref.silhouette_proxies_ref(
             mask, g.mask_threshold, row[ff.F_HIP_X], row[ff.F_HIP_Y], row[ff.F_SHOULDER_X],
             row[ff.F_SHOULDER_Y], s, arms, g.levels_per_band, g.core_half_depth_trunk,
-            g.arm_half_width_trunk)
+            g.arm_half_width_trunk, bands=True)
         np.testing.assert_allclose(row[ff.N_FEATURES:], ref, atol=1e-9, equal_nan=True)
         measured += int(np.isfinite(ref).any())
     assert measured > 10
+
+
+def test_the_row_is_the_stride_rings_layout(runner):
+    """frame_step writes the ring row kernels.stride_metrics reads: the proxies, then the
+    band lines in silhouette_proxies' order; a stride whose band lines all come from one
+    frame reads exactly that frame's per-frame proxies."""
+    assert fs.N_ROW == sm.N_COLUMNS == ff.N_FEATURES + sil.N_OUT_BANDS
+    out, _ = run_both(runner_frames(runner), s=float(runner.facing_sign))
+    rows = np.array([o[1] for o in out])
+    np.testing.assert_array_equal(rows[:, sm.COL_PELVIC_TILT],
+                                  rows[:, sm.COL_SACRAL_DEG] - rows[:, sm.COL_LUMBAR_DEG])
+    np.testing.assert_array_equal(rows[:, sm.COL_RIB_FLARE], rows[:, sm.COL_BELLY_DEG] - 0.5 * (
+        rows[:, sm.COL_RIB_FRONT_DEG] + rows[:, sm.COL_RIB_BACK_DEG]))
+    bands = rows[:, sm.COL_SACRAL_DEG:sm.COL_BELLY_DEG + 1]
+    full = np.flatnonzero(np.isfinite(bands).all(1))
+    assert len(full) >= 3, "no frame of the runner shows all five band lines"
+    stride = np.empty(sm.N_STRIDE)
+    for k in full:
+        t = np.array([runner.t_s[k]])
+        sm.stride_metrics(t, rows[k:k + 1], 0, t[0], t[0], np.nan, t[0] + 0.5, np.nan, 150.0,
+                          2.0, 0.0, 0.0, stride)
+        assert stride[sm.S_PELVIC_TILT] == rows[k, sm.COL_PELVIC_TILT]
+        assert stride[sm.S_RIB_FLARE] == rows[k, sm.COL_RIB_FLARE]
+        assert np.isfinite(stride[[sm.S_PELVIC_TILT, sm.S_RIB_FLARE]]).all()
 
 
 def test_event_input_matches_the_event_wrapper(runner):

@@ -1,5 +1,6 @@
 """kernels.stride_contact: kernels equal their references; a contact detected late is moved
-back to the frame before the foot turned flat; the foot-strike angle comes from the approach."""
+back to the frame before the foot turned flat; the foot-strike angle comes from the approach.
+kernels.stride_metrics: pelvic tilt and rib flare from the band lines' per-stride medians."""
 from __future__ import annotations
 
 import numpy as np
@@ -164,3 +165,39 @@ def test_flat_is_the_feet_own_mid_stance_reading():
     # Measured from 0 instead, that stance frame (+1.6) would not look like a turn to flat.
     k0 = sc.last_airborne_frame(t, foot, c0, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S)
     assert foot[k0] > 0
+
+
+def test_pelvic_tilt_and_rib_flare_from_band_lines_seen_in_different_frames():
+    """An arm covers some band line in most frames, so the per-frame proxies are NaN there;
+    the stride's values come from each band line's median over the frames it is in view,
+    in the per-frame kernel's arithmetic (kernel == reference)."""
+    t = np.arange(24) / FPS
+    V = np.full((len(t), sm.N_COLUMNS), np.nan)      # per-frame proxies NaN all stride
+    k = np.arange(len(t))
+    sacral, lumbar = 31.0 + k % 3, 12.0 + k % 5
+    rib_f, rib_b, belly = -2.0 + k % 2, 4.0 + k % 3, 9.0 + k % 4
+    V[0::3, sm.COL_SACRAL_DEG] = sacral[0::3]           # each line in its own frames
+    V[1::3, sm.COL_LUMBAR_DEG] = lumbar[1::3]
+    V[0::4, sm.COL_RIB_FRONT_DEG] = rib_f[0::4]
+    V[1::4, sm.COL_RIB_BACK_DEG] = rib_b[1::4]
+    V[2::4, sm.COL_BELLY_DEG] = belly[2::4]
+    V[:, ff.F_TRUNK_LEAN_DEG] = 5.0
+    c0, c2 = t[1], t[22]
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    out = np.empty(sm.N_STRIDE)
+    sm.stride_metrics(t, V, *args, out)
+    np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-12,
+                               equal_nan=True)
+    sel = (t >= c0) & (t <= c2)
+
+    def med(col):
+        return np.nanmedian(V[sel, col])
+
+    assert out[sm.S_PELVIC_TILT] == med(sm.COL_SACRAL_DEG) - med(sm.COL_LUMBAR_DEG)
+    assert out[sm.S_RIB_FLARE] == med(sm.COL_BELLY_DEG) - 0.5 * (
+        med(sm.COL_RIB_FRONT_DEG) + med(sm.COL_RIB_BACK_DEG))
+    # One line never in view: that proxy is NaN, the other is unaffected.
+    V[:, sm.COL_RIB_BACK_DEG] = np.nan
+    sm.stride_metrics(t, V, *args, out)
+    assert np.isnan(out[sm.S_RIB_FLARE])
+    assert out[sm.S_PELVIC_TILT] == med(sm.COL_SACRAL_DEG) - med(sm.COL_LUMBAR_DEG)

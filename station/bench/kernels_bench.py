@@ -94,7 +94,7 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
         f = ff.frame_features_ref(xy[None], s, s > 0)[0]
         sil_ref.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
                                    f[ff.F_SHOULDER_X], f[ff.F_SHOULDER_Y], s, xy[_ARMS],
-                                   *sil_args)
+                                   *sil_args, bands=True)
     smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)
     for i in range(n):
         ff.frame_features_ref(smooth[i].reshape(1, 33, 2), s, s > 0)

@@ -96,7 +96,9 @@ class GaitAnalyzer:
         self._step_cfg = frame_step_config(settings)
         self._aux = fs.new_aux()        # also the smoothed trunk length, kept across resets
         self._xy = np.empty((33, 2))
-        self._row = np.full(N_COLUMNS, np.nan)      # raw features, pelvic tilt, rib flare
+        # Raw features, then pelvic tilt, rib flare and the silhouette band lines they are
+        # formed from (kernels.stride_metrics.COL_*): the per-stride ring's row.
+        self._row = np.full(N_COLUMNS, np.nan)
         self._feat_smooth = np.full(ff.N_FEATURES, np.nan)
         self._ev_out = np.empty((4, 3))
         self._stride_out = np.empty(N_STRIDE)
@@ -233,6 +235,11 @@ class GaitAnalyzer:
                 self._shrug_baseline = float(np.median(self._shrug_samples))
 
     def _frame_metrics(self, pose: Pose, feat: np.ndarray, found: bool) -> FrameMetrics:
+        # Pelvic tilt and rib flare here are this frame's own, NaN whenever an arm covers
+        # one of their band lines (most frames). The live gauges show the per-stride values
+        # (station/live/processor.py), formed from the band lines' medians over the stride,
+        # so they are not NaN; a running median here would cost every frame for nothing
+        # that is drawn.
         values = {
             "trunk_lean_deg": float(feat[ff.F_TRUNK_LEAN_DEG]),
             "head_forward_pct": float(feat[ff.F_HEAD_FORWARD_PCT]),
@@ -295,7 +302,8 @@ class GaitAnalyzer:
             reasons["shoulder_shrug_pct"] = "baseline not set yet (first seconds of running)"
         for name in ("pelvic_tilt_deg", "rib_flare_deg"):
             if math.isnan(values[name]):
-                reasons[name] = "no segmentation mask or no trunk edge found"
+                reasons[name] = "no segmentation mask, or a trunk contour band not " \
+                                "seen clear of the arms in any frame of the stride"
         for name, v in values.items():
             if math.isnan(v) and name not in reasons:
                 reasons[name] = "landmarks missing around the gait event"
