@@ -1,8 +1,12 @@
-"""Silhouette proxies on the synthetic runner's full-body masks against the outline truth.
+"""Pelvic tilt and rib flare on the synthetic runner's full-body masks against the outline
+truth: what `station analyze` reports (the median over strides of GaitAnalyzer's per-stride
+values), and the silhouette kernel's own per-frame values.
 
 Masks come from the synth's own shape builder and rasteriser call (FigureBuilder shapes,
 cv2.fillPoly as station/synth/render.py draws the mask), without the image, so a session
-costs well under a second. Truth per frame: contour_metrics on the projected torso outline.
+costs well under a second; each pose and its mask go through GaitAnalyzer.update as
+`analyze` feeds a synth landmarks file with its masks.npz. Truth per frame: contour_metrics
+on the projected torso outline.
 
 Run `python tests/test_silhouette_synth.py` for the full accuracy table.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 import sys
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -19,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kernels import silhouette as sil  # noqa: E402
 from kernels import silhouette_ref as sil_ref  # noqa: E402
-from station.contracts import LM  # noqa: E402
+from station.contracts import LM, Pose  # noqa: E402
+from station.gait.analyzer import GaitAnalyzer, GaitSettings  # noqa: E402
 from station.synth.contour_metrics import outline_metrics  # noqa: E402
 from station.synth.figure import FigureBuilder  # noqa: E402
 from station.synth.knobs import resolve_knobs  # noqa: E402
@@ -33,12 +39,18 @@ ARM = np.array([LM[n] for n in ("left_shoulder", "left_elbow", "left_wrist",
 CORE, ARM_W, LEVELS = 0.15, 0.11, 8      # GaitSettings defaults
 TILT_SWEEP = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0)
 FLARE_SWEEP = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0)
+PROXIES = ("pelvic_tilt_deg", "rib_flare_deg")
+
+
+class Session(NamedTuple):
+    meas: np.ndarray        # (frames, 7) the kernel per frame: proxies, then band angles
+    truth: np.ndarray       # (frames, 2) outline truth per frame: tilt, flare
+    strides: np.ndarray     # (strides, 2) GaitAnalyzer's per-stride tilt, flare
 
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
-            jitter: float = 0.0, seconds: float = 5.0, soft: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(measured (n, 7): the proxies then the band angles, truth (n, 2)) per present frame
-    of one synthetic session."""
+            jitter: float = 0.0, seconds: float = 5.0, soft: bool = False) -> Session:
+    """One synthetic session: the kernel per present frame, its truth, and the strides."""
     knobs = resolve_knobs({"pelvic_tilt_deg": tilt, "rib_flare_deg": flare, "facing": facing,
                            "fps": fps, "jitter_px": jitter})
     r = SynthRunner(knobs, seconds)
@@ -46,15 +58,19 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
     w, h = knobs.scene["width"], knobs.scene["height"]
     s = float(r.facing_sign)
     out = np.empty(sil.N_OUT_BANDS)         # the proxies, then the band angles
-    meas, truth = [], []
+    analyzer = GaitAnalyzer(GaitSettings(fps=fps))
+    meas, truth, strides = [], [], []
     for c in iter_chunks(r, seed):
         pose = r.world_pose(c.t_ns / 1e9)
         tw = torso_outline(r.body, pose.trunk, pose.arch_cm)
         tp = r.camera.project_plane(tw)
         for i in range(len(c.t_ns)):
-            if not pose.present[i]:
+            m = mask_of(fb.shapes(pose, tp[i], tw[i], i), h, w, soft) if pose.present[i] \
+                else None
+            strides += analyzer.update(Pose(c.xy[i], c.vis[i], m, int(c.t_ns[i]),
+                                            int(c.index[i]))).strides
+            if m is None:
                 continue
-            m = mask_of(fb.shapes(pose, tp[i], tw[i], i), h, w, soft)
             xy = c.xy[i].astype(np.float64)
             hip = 0.5 * (xy[LM["left_hip"]] + xy[LM["right_hip"]])
             sh = 0.5 * (xy[LM["left_shoulder"]] + xy[LM["right_shoulder"]])
@@ -65,7 +81,9 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
             truth.append(outline_metrics(
                 tp[i], 0.5 * (cl[LM["left_hip"]] + cl[LM["right_hip"]]),
                 0.5 * (cl[LM["left_shoulder"]] + cl[LM["right_shoulder"]]), r.facing_sign))
-    return np.array(meas), np.array(truth)
+    strides += analyzer.finish().strides
+    per_stride = np.array([[st.values[k] for k in PROXIES] for st in strides]).reshape(-1, 2)
+    return Session(np.array(meas), np.array(truth), per_stride)
 
 
 def mask_of(shapes, height: int, width: int, soft: bool) -> np.ndarray:
@@ -78,9 +96,19 @@ def mask_of(shapes, height: int, width: int, soft: bool) -> np.ndarray:
 
 
 def summary(meas: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame: (truth median, median of the kernel's per-frame proxies, NaN rate)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.median(truth, 0), np.nanmedian(meas, 0), np.isnan(meas).mean(0)
+
+
+def stride_summary(ses: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What `analyze` reports: (truth median, median over the finite per-stride values,
+    share of strides with a finite value)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.median(ses.truth, 0), np.nanmedian(ses.strides, 0), \
+            np.isfinite(ses.strides).mean(0)
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
@@ -100,25 +128,30 @@ def flare_sessions():
 
 @pytest.fixture(scope="module")
 def tilt_sweep(tilt_sessions):
-    return [summary(*s) for s in tilt_sessions]
+    return [stride_summary(s) for s in tilt_sessions]
 
 
 @pytest.fixture(scope="module")
 def flare_sweep(flare_sessions):
-    return [summary(*s) for s in flare_sessions]
+    return [stride_summary(s) for s in flare_sessions]
+
+
+def _finite_on_most_strides(sweep) -> None:
+    for truth, meas, finite in sweep:
+        assert (finite >= 0.8).all(), (truth, meas, finite)
 
 
 def test_pelvic_tilt_rises_with_truth(tilt_sweep):
+    _finite_on_most_strides(tilt_sweep)
     truth = np.array([t[0][0] for t in tilt_sweep])
     meas = np.array([t[1][0] for t in tilt_sweep])
-    assert np.isfinite(meas).all()
     assert spearman(truth, meas) >= 0.9, (truth, meas)
 
 
 def test_rib_flare_rises_with_truth(flare_sweep):
+    _finite_on_most_strides(flare_sweep)
     truth = np.array([t[0][1] for t in flare_sweep])
     meas = np.array([t[1][1] for t in flare_sweep])
-    assert np.isfinite(meas).all()
     assert spearman(truth, meas) >= 0.9, (truth, meas)
 
 
@@ -127,9 +160,9 @@ def test_pelvic_tilt_within_3deg(tilt_sweep):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(reason="tilt 10 with flare 20 reads 11.72 for truth 7.49 (4.23 off; every "
-                          "other flare within 1.0): the lumbar line reads 13.8 for 17.1 in "
-                          "the 34% of frames where an arm leaves it in view",
+@pytest.mark.xfail(reason="tilt 10 with flare 20 reads 12.53 per stride for truth 7.49 (5.04 "
+                          "off; every other flare within 1.0): the lumbar line reads 13.8 "
+                          "for 17.1 in the 34% of frames where an arm leaves it in view",
                    strict=True)
 def test_pelvic_tilt_within_3deg_over_the_flare_sweep(flare_sweep):
     for knob, (truth, meas, _) in zip(FLARE_SWEEP, flare_sweep):
@@ -142,27 +175,20 @@ def test_rib_flare_within_3deg(flare_sweep):
 
 
 def test_rib_flare_within_3deg_over_the_tilt_sweep(tilt_sweep):
+    """Tilt 35 included: per frame the flare there read -3.05 for -0.04 (the frames with all
+    three lines in view are those where the far arm covers the rib band's lowest back
+    levels); from the band lines' per-stride medians it reads -1.66."""
     for knob, (truth, meas, _) in zip(TILT_SWEEP, tilt_sweep):
-        if knob <= 30.0:
-            assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
-
-
-@pytest.mark.xfail(reason="flare 0 with tilt 35 reads -3.05 for truth -0.04: the rib band's "
-                          "back line reads ~5 deg high there (the hollow curls up into the "
-                          "band's lowest levels, which the far arm covers)", strict=True)
-def test_rib_flare_within_3deg_at_tilt_35(tilt_sweep):
-    truth, meas, _ = tilt_sweep[TILT_SWEEP.index(35.0)]
-    assert abs(meas[1] - truth[1]) <= 3.0, (truth, meas)
+        assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
 
 
 @pytest.mark.parametrize("facing,fps,jitter", [("left", 60.0, 2.0), ("right", 30.0, 2.0)])
 def test_facing_fps_jitter(facing, fps, jitter):
-    meas, truth = session(10.0, 0.0, seed=3, facing=facing, fps=fps, jitter=jitter,
-                          seconds=2.0)
-    t, m, nan = summary(meas, truth)
+    ses = session(10.0, 0.0, seed=3, facing=facing, fps=fps, jitter=jitter, seconds=4.0)
+    t, m, finite = stride_summary(ses)
+    assert len(ses.strides) >= 4 and (finite >= 0.8).all(), ses.strides
     assert abs(m[0] - t[0]) <= 3.0, (t, m)
     assert abs(m[1] - t[1]) <= 3.0, (t, m)
-    assert nan[0] < 0.8 and nan[1] < 0.97
 
 
 def band_median_proxies(meas: np.ndarray) -> tuple[float, float]:
@@ -178,7 +204,7 @@ def test_rib_flare_from_band_medians_within_2deg_over_both_sweeps(tilt_sessions,
                                                                   flare_sessions):
     """The flare needs three lines in one frame (~10 % of frames); the medians of each line
     over the frames it is in view lose the arms' selection and stay within 2 degrees."""
-    for meas, truth in tilt_sessions + flare_sessions:
+    for meas, truth, _ in tilt_sessions + flare_sessions:
         got = band_median_proxies(meas)[1]
         assert abs(got - np.median(truth[:, 1])) <= 2.0, (np.median(truth, 0), got)
 
@@ -205,27 +231,29 @@ def test_kernel_equals_reference_on_synthetic_masks():
         np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
         np.testing.assert_allclose(out[:2], [out[2] - out[3], out[6] - 0.5 * (out[4] + out[5])],
                                    atol=1e-9, equal_nan=True)
-        short = np.empty(2)                  # the two-value call the analyzer makes
+        short = np.empty(2)                  # the two-value call
         sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm, LEVELS, CORE,
                                ARM_W, short)
         np.testing.assert_array_equal(short, out[:2])
 
 
 if __name__ == "__main__":
-    print("knob tilt flare | truth tilt flare | measured tilt flare | NaN tilt flare")
+    print("knob tilt flare | truth tilt flare | per stride tilt flare (finite share) | "
+          "per frame tilt flare (NaN share)")
     rows = {}
     for t, f in [(t, 0.0) for t in TILT_SWEEP] + [(10.0, f) for f in FLARE_SWEEP]:
         if (t, f) not in rows:
-            rows[t, f] = summary(*session(t, f, seconds=6.0))
-        tr, me, nan = rows[t, f]
-        print(f"{t:5.0f} {f:5.0f} | {tr[0]:6.2f} {tr[1]:6.2f} | {me[0]:6.2f} {me[1]:6.2f} | "
-              f"{nan[0]:.2f} {nan[1]:.2f}")
+            ses = session(t, f, seconds=6.0)
+            rows[t, f] = stride_summary(ses), summary(ses.meas[:, :2], ses.truth)
+        (tr, st, fin), (_, me, nan) = rows[t, f]
+        print(f"{t:5.0f} {f:5.0f} | {tr[0]:6.2f} {tr[1]:6.2f} | {st[0]:6.2f} {st[1]:6.2f} "
+              f"({fin[0]:.2f} {fin[1]:.2f}) | {me[0]:6.2f} {me[1]:6.2f} ({nan[0]:.2f} {nan[1]:.2f})")
     for name, keys, j in (("tilt sweep, tilt", [(t, 0.0) for t in TILT_SWEEP], 0),
                           ("flare sweep, flare", [(10.0, f) for f in FLARE_SWEEP], 1),
                           ("tilt sweep, flare", [(t, 0.0) for t in TILT_SWEEP], 1),
                           ("flare sweep, tilt", [(10.0, f) for f in FLARE_SWEEP], 0)):
-        tr = np.array([rows[k][0][j] for k in keys])
-        me = np.array([rows[k][1][j] for k in keys])
-        nan = np.array([rows[k][2][j] for k in keys])
-        print(f"{name}: max |error| {np.abs(me - tr).max():.2f}, rank correlation "
-              f"{spearman(tr, me):.3f}, NaN frames {nan.mean():.2f} ({nan.min():.2f}-{nan.max():.2f})")
+        tr = np.array([rows[k][0][0][j] for k in keys])
+        for label, m in (("per stride", np.array([rows[k][0][1][j] for k in keys])),
+                         ("per frame", np.array([rows[k][1][1][j] for k in keys]))):
+            print(f"{name}, {label}: max |error| {np.abs(m - tr).max():.2f}, "
+                  f"rank correlation {spearman(tr, m):.3f}")
