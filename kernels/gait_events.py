@@ -62,7 +62,7 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
     BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P,
-    PR_WALK_H_FRAC, W_MODE, W_C_WALK, W_C_BELT)
+    PR_WALK_H_FRAC, W_MODE, PR_TOE_ON_S, W_C_WALK, W_C_BELT)
 
 
 @jit
@@ -249,7 +249,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     # Off the belt for confirm_s: toe-off of the point that was on the belt last.
     n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
     p = int(st[b + S_LAST_ON])
-    t_off = _toe_off_time(st, b, p, 3.5 * dt, st[b + S_OFF_T], belt_y, dt)
+    t_off = _toe_off_time(st, b, p, max(3.5 * dt, params[PR_TOE_ON_S]), st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]
     _learn(st, b, params[PR_LEARN_N], t)
     if phase == 1.0 and st[b + S_LAST_KIND] == CONTACT:

@@ -14,7 +14,7 @@ import numpy as np
 
 from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT, PR_BOOT_S,
                                        PR_CONFIRM_S,
-                                       PR_CONTACT_LAG_S, PR_DT_S, PR_FIT_DELAY_S, PR_WALK_H_FRAC, PR_LEARN_N, PR_LIFT_FRAC,
+                                       PR_CONTACT_LAG_S, PR_DT_S, PR_FIT_DELAY_S, PR_WALK_H_FRAC, PR_TOE_ON_S, PR_LEARN_N, PR_LIFT_FRAC,
                                        PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_BOOT_CONTACT, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
@@ -352,7 +352,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     if t - foot.off_t < prm[PR_CONFIRM_S] or foot.off_run < CONFIRM_MIN_ROWS:
         return
     _pending_contact(foot, f, tol_u, prm, out)
-    t_off = _toe_off_time(foot, foot.last_on, 3.5 * dt, dt) - prm[PR_TOE_OFF_LEAD_S]
+    t_off = _toe_off_time(foot, foot.last_on, max(3.5 * dt, prm[PR_TOE_ON_S]), dt) - prm[PR_TOE_OFF_LEAD_S]
     _learn(foot, prm[PR_LEARN_N], t)
     if phase == 1 and foot.last_kind == CONTACT:
         foot.last_kind = TOE_OFF

@@ -41,7 +41,8 @@ PR_WALK_BELT_SHARE = 23     # ...walking events replace the belt's when the belt
                             #    contacts than this share of the walking detector's
 PR_WALK_WAIT_S = 24         # ...counting for this long (since its belt was found)
 PR_WALK_MIN_STANCE_S = 25   # ...a belt stance shorter than this (contact to toe-off) is stray
-N_PARAMS = 26
+PR_TOE_ON_S = 26            # stance time before a toe-off its hinge fit uses (>= 3.5 periods)
+N_PARAMS = 27
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -55,7 +56,7 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  walk_h_frac: float = 0.2, walk_min_step_s: float = 0.3,
                  walk_max_amp_frac: float = 2.0, walk_tau_s: float = 3.0,
                  walk_belt_share: float = 0.5, walk_wait_s: float = 3.0,
-                 walk_min_stance_s: float = 0.12) -> np.ndarray:
+                 walk_min_stance_s: float = 0.12, toe_on_s: float = 0.15) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -77,6 +78,9 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     max_gap_s      a foot unseen longer than this is reset (no event across the gap)
     learn_n        belt level and speed are running means over this many stances
     relearn_s      after this long with no stance a new bootstrap replaces the belt model
+    toe_on_s       the toe-off hinge is fitted over the off rows and this much stance before
+                   them (at least 3.5 frame periods): at 60 fps 3.5 periods (58 ms) left
+                   too little of the level stance to pin it (toe-offs 92% within a frame)
     toe_off_lead_s the toe leaves the belt slowly (it accelerates upward), so the line
                    fitted to its rising height meets the belt late: subtract this
     contact_lag_s  the foot's lag behind the belt shrinks as it lands (the approach is
@@ -150,6 +154,7 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_WALK_BELT_SHARE] = walk_belt_share
     p[PR_WALK_WAIT_S] = walk_wait_s
     p[PR_WALK_MIN_STANCE_S] = walk_min_stance_s
+    p[PR_TOE_ON_S] = toe_on_s
     return p
 
 
