@@ -49,10 +49,12 @@ class Session(NamedTuple):
 
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
-            jitter: float = 0.0, seconds: float = 5.0, soft: bool = False) -> Session:
-    """One synthetic session: the kernel per present frame, its truth, and the strides."""
+            jitter: float = 0.0, seconds: float = 5.0, soft: bool = False,
+            noise: dict | None = None) -> Session:
+    """One synthetic session: the kernel per present frame, its truth, and the strides.
+    `noise`: more landmark-noise knobs (drop_pct, swaps_per_min)."""
     knobs = resolve_knobs({"pelvic_tilt_deg": tilt, "rib_flare_deg": flare, "facing": facing,
-                           "fps": fps, "jitter_px": jitter})
+                           "fps": fps, "jitter_px": jitter, **(noise or {})})
     r = SynthRunner(knobs, seconds)
     fb = FigureBuilder(r)
     w, h = knobs.scene["width"], knobs.scene["height"]
@@ -189,6 +191,29 @@ def test_facing_fps_jitter(facing, fps, jitter):
     assert len(ses.strides) >= 4 and (finite >= 0.8).all(), ses.strides
     assert abs(m[0] - t[0]) <= 3.0, (t, m)
     assert abs(m[1] - t[1]) <= 3.0, (t, m)
+
+
+#: The issue's landmark noise for the property tests (as tests/test_gait_accuracy.py).
+ISSUE_NOISE = {"drop_pct": 2.0, "swaps_per_min": 4.0}
+
+
+@pytest.fixture(scope="module")
+def noisy_tilt_30():
+    return stride_summary(session(30.0, 0.0, jitter=2.0, seconds=6.0, noise=ISSUE_NOISE))
+
+
+def test_rib_flare_within_3deg_with_the_issues_noise(noisy_tilt_30):
+    truth, meas, finite = noisy_tilt_30
+    assert (finite >= 0.8).all() and abs(meas[1] - truth[1]) <= 3.0, (truth, meas, finite)
+
+
+@pytest.mark.xfail(reason="with 2 px jitter, 2% drops and 4 swaps/min, tilt 30 reads 37.09 per "
+                          "stride for truth 30.33 (tilt 35: 41.34 for 34.84; tilt 10 with "
+                          "flare 15: 19.31 for 10.10); within 1.6 without the noise",
+                   strict=True)
+def test_pelvic_tilt_within_3deg_with_the_issues_noise(noisy_tilt_30):
+    truth, meas, _ = noisy_tilt_30
+    assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
 
 
 def band_median_proxies(meas: np.ndarray) -> tuple[float, float]:
