@@ -39,9 +39,18 @@ walker's swing clears the floor by a centimetre or two, so a foot also counts as
 been in the air once it moved `lift_u_frac` ahead of its footprint. A bootstrap window
 faster than `max_speed_lps` is not a belt.
 
+Overground. A walker's stance foot relative to the hips fits a belt only roughly (speed
+changes within a step, heel heights jitter by more than tol_y, a walker may walk
+backward), so the belt model finds few of the contacts, and stray ones. A second,
+label-free walking detector (gait_events_walk: Zeni's most anterior heel / most posterior
+toe) runs beside it every frame and takes the word while the belt model finds fewer than
+half as many stances as it finds steps; on a treadmill the belt model keeps it.
+
 Modules: gait_events_state (parameters, state layout, belt learning), gait_events_fit
-(bootstrap and hinge fits), this one (the per-frame state machine); gait_events_ref is the
-plain Python/NumPy reference of the same rules.
+(bootstrap and hinge fits), gait_events_pending (contacts waiting for fit_s of stance),
+gait_events_walk (the walking detector and the choice), this one (the per-frame state
+machine); gait_events_ref (+ _ref_remap, _ref_walk) is the plain Python/NumPy reference
+of the same rules.
 """
 from __future__ import annotations
 
