@@ -15,8 +15,9 @@ State: the leg-swap, One Euro and gait-event states of their own kernels, plus `
 (A_* below, `new_aux`). Outputs: `xy` (33, 2) the swap-repaired landmarks, `row`
 (N_ROW) the raw features then silhouette_proxies' N_OUT_BANDS values: pelvic tilt, rib
 flare and the five band-line angles the per-stride proxies are formed from (the per-stride
-ring's row, kernels.stride_metrics.N_COLUMNS), `feat_smooth` (N_FEATURES) the smoothed features, `ev_out` (4, 3) the events
-(t_event_s, kind, foot) of this frame; returns how many.
+ring's row, kernels.stride_metrics.N_COLUMNS), `feat_smooth` (N_FEATURES) the smoothed
+features, `ev_out` (4, 3) the events (t_event_s, kind, foot) of this frame; returns how
+many.
 """
 from __future__ import annotations
 

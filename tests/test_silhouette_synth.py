@@ -272,7 +272,8 @@ if __name__ == "__main__":
             rows[t, f] = stride_summary(ses), summary(ses.meas[:, :2], ses.truth)
         (tr, st, fin), (_, me, nan) = rows[t, f]
         print(f"{t:5.0f} {f:5.0f} | {tr[0]:6.2f} {tr[1]:6.2f} | {st[0]:6.2f} {st[1]:6.2f} "
-              f"({fin[0]:.2f} {fin[1]:.2f}) | {me[0]:6.2f} {me[1]:6.2f} ({nan[0]:.2f} {nan[1]:.2f})")
+              f"({fin[0]:.2f} {fin[1]:.2f}) | {me[0]:6.2f} {me[1]:6.2f} "
+              f"({nan[0]:.2f} {nan[1]:.2f})")
     for name, keys, j in (("tilt sweep, tilt", [(t, 0.0) for t in TILT_SWEEP], 0),
                           ("flare sweep, flare", [(10.0, f) for f in FLARE_SWEEP], 1),
                           ("tilt sweep, flare", [(t, 0.0) for t in TILT_SWEEP], 1),
