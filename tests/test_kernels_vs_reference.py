@@ -186,7 +186,13 @@ def trunk_mask(tilt_arch_px: int) -> tuple[np.ndarray, tuple[float, float, float
     cv2.ellipse(m, (322, 245), (38, 100), 3, 0, 360, 255, -1)
     cv2.circle(m, (300, 320), 30, 255, -1)                  # buttocks, behind (runner faces right)
     if tilt_arch_px:
-        cv2.ellipse(m, (280 + tilt_arch_px, 275), (12, 30), 0, 0, 360, 0, -1)  # lumbar hollow
+        # A lumbar hollow that deepens smoothly, as a back does: a notch with a sharp step
+        # would read as an arm's outline, which the kernel drops (kernels/silhouette.md).
+        for y in range(m.shape[0]):
+            xs = np.flatnonzero(m[y])
+            if len(xs):
+                depth = int(round(tilt_arch_px * np.exp(-((y - 275) / 25.0) ** 2)))
+                m[y, xs[0]:xs[0] + depth] = 0
     return m, (320.0, 330.0, 330.0, 150.0)
 
 
