@@ -3,7 +3,10 @@
 One stride's two steps differ by event-time jitter alone (a fraction of a frame each), and
 an absolute difference turns that noise into a positive bias: at 30 fps a perfectly even
 runner reads several percent. Comparing each foot's mean over its last `n` steps cuts the
-noise by sqrt(n) and keeps a real asymmetry, which repeats stride after stride.
+noise by sqrt(n) and keeps a real asymmetry, which repeats stride after stride. With 2 px
+landmark jitter a contact time scatters by ~14 ms at 30 fps; 30 steps a foot (~20 s of
+running) bring an even runner's reading to ~1.5-3.5 % (6 steps: ~3-5 %, p90 7 %). No cue
+reads asymmetry, so the slower response costs nothing live.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ MIN_STEPS = 3
 
 
 class AsymmetryWindow:
-    def __init__(self, n_steps: int = 6) -> None:
+    def __init__(self, n_steps: int = 30) -> None:
         self._steps = (deque(maxlen=n_steps), deque(maxlen=n_steps))
         self._contacts = (deque(maxlen=n_steps), deque(maxlen=n_steps))
 
