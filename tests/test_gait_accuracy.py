@@ -86,6 +86,10 @@ def test_strides_and_activity(run):
     _, s, t = run
     assert s["activity"] == "running"
     assert abs(s["strides"] - len(t["strides"])) <= 0.05 * len(t["strides"]) + 2
+    left, right = s["strides_by_foot"]["left"], s["strides_by_foot"]["right"]
+    assert left + right == s["strides"] and abs(left - right) <= 0.05 * s["strides"] + 2
+    contacts = sum(1 for e in t["events"] if e["kind"] == "contact")
+    assert abs(s["steps"] - contacts) <= 0.02 * contacts + 1
 
 
 def test_foot_strike_class(request, run):

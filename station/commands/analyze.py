@@ -111,7 +111,12 @@ def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: s
         "facing_source": facing_source,
         "camera_side": view.camera_side,
         "activity": sm.activity(strides),
+        # A stride record is one foot's contact to its next contact; the feet's records
+        # overlap by a step, so a clip of N steps gives about N - 2 of them.
         "strides": len(strides),
+        "strides_by_foot": {f: sum(1 for st in strides if st.foot == f)
+                            for f in ("left", "right")},
+        "steps": sum(1 for ev in analyzer.events if ev.kind == "contact"),
         "cadence_spm": sm.finite_or_none(cadence),
         "cadence_hip_spm": sm.finite_or_none(hip_cadence),
         "scale": analyzer.scale.describe(),
@@ -132,9 +137,19 @@ def _describe(summary: dict[str, Any]) -> str:
         where = f"{view} view: the form metrics need a side-on camera"
     else:
         where = "view unclear"
-    return (f"{summary['file']}: {summary['frames']} frames, {summary['fps']:g} fps, "
+    line = (f"{summary['file']}: {summary['frames']} frames, {summary['fps']:g} fps, "
             f"{summary['duration_s']:.2f} s; a person in {summary['frames_with_pose']} "
             f"frames ({pct:.0f}%); {where}")
+    if view != "side":
+        return line
+    by_foot = summary["strides_by_foot"]
+    gait = (f"gait: {summary['activity']}, {summary['strides']} strides ({by_foot['left']} "
+            f"left, {by_foot['right']} right) from {summary['steps']} steps")
+    if summary["cadence_spm"] is not None:
+        gait += f", cadence {summary['cadence_spm']:.1f} spm"
+        if summary["cadence_hip_spm"] is not None:
+            gait += f" (from the hips' bounce: {summary['cadence_hip_spm']:.0f})"
+    return f"{line}\n{gait}"
 
 
 @dataclass
