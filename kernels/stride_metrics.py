@@ -46,6 +46,9 @@ COL_RIB_FRONT_DEG = N_FEATURES + 4  # rib front, rib back,
 COL_RIB_BACK_DEG = N_FEATURES + 5
 COL_BELLY_DEG = N_FEATURES + 6      # lower-trunk front
 N_COLUMNS = N_FEATURES + N_OUT_BANDS
+#: Values at an instant are read only from frames this close to it (dropped frames leave
+#: holes; a live station under load drops frames in bursts).
+MAX_READ_GAP_S = 0.1
 
 # Output layout, in METRICS.md names (see STRIDE_METRIC_NAMES).
 S_CADENCE = 0
@@ -99,12 +102,15 @@ def _hermite(t: np.ndarray, v: np.ndarray, i: int, w: float) -> float:
 
 
 @jit
-def interp_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
-    """v at t_event, interpolated between the frames around it (NaN outside)."""
+def interp_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
+    """v at t_event, interpolated between the frames around it (NaN outside, and NaN when
+    they are more than `max_gap_s` apart: dropped frames; a limb swings 30 deg in 0.1 s)."""
     n = t.shape[0]
     for i in range(n - 1):
         if t[i] <= t_event <= t[i + 1]:
             span = t[i + 1] - t[i]
+            if span > max_gap_s:
+                return math.nan
             w = 0.0 if span <= 0.0 else (t_event - t[i]) / span
             a, b = v[i], v[i + 1]
             if math.isnan(a):
@@ -116,23 +122,26 @@ def interp_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
 
 
 @jit
-def approach_value_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
+def approach_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
     """v at initial contact read from the approach: extrapolated from the last two frames at
     or before the contact. Before contact a limb moves smoothly; after it the belt stops the
     foot and angles turn abruptly, so a curve through both sides bends the contact value,
-    and a contact detected a fraction of a frame late would read the stopped foot."""
+    and a contact detected a fraction of a frame late would read the stopped foot. Only
+    over a short reach: after dropped frames a line through two frames far back (a swing
+    angle changes ~300 deg/s) would land anywhere."""
     i2 = -1
     for i in range(t.shape[0]):
         if t[i] <= t_event:
             i2 = i
-    if i2 < 1 or math.isnan(v[i2]) or math.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1]:
-        return interp_at(t, v, t_event)
+    if i2 < 1 or math.isnan(v[i2]) or math.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1] \
+            or t[i2] - t[i2 - 1] > max_gap_s or t_event - t[i2] > 0.5 * max_gap_s:
+        return interp_at(t, v, t_event, max_gap_s)
     slope = (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1])
     return v[i2] + slope * (t_event - t[i2])
 
 
 @jit
-def stance_value_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
+def stance_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
     """v at contact extrapolated back from the first two frames at or after it: for the
     heel's position, which moves in a straight line with the belt once it is down."""
     i1 = -1
@@ -140,8 +149,9 @@ def stance_value_at(t: np.ndarray, v: np.ndarray, t_event: float) -> float:
         if t[i] >= t_event:
             i1 = i
     if i1 < 0 or i1 + 1 >= t.shape[0] or math.isnan(v[i1]) or math.isnan(v[i1 + 1]) \
-            or not t[i1 + 1] > t[i1]:
-        return interp_at(t, v, t_event)
+            or not t[i1 + 1] > t[i1] or t[i1 + 1] - t[i1] > max_gap_s \
+            or t[i1] - t_event > 0.5 * max_gap_s:
+        return interp_at(t, v, t_event, max_gap_s)
     slope = (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1])
     return v[i1] + slope * (t_event - t[i1])
 
@@ -184,8 +194,8 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     out[S_CADENCE] = 120.0 / stride_s
     out[S_TRUNK_LEAN] = _median_between(t, V[:, F_TRUNK_LEAN_DEG], c0, c2)
     t_mid = 0.5 * (c0 + toe_off)
-    trunk_mid = interp_at(t, V[:, F_TRUNK_LEAN_DEG], t_mid)
-    body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
+    trunk_mid = interp_at(t, V[:, F_TRUNK_LEAN_DEG], t_mid, MAX_READ_GAP_S)
+    body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid, MAX_READ_GAP_S)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = trunk_mid - body_mid
     # From the band lines' medians (module doc), in the per-frame kernel's arithmetic.
@@ -201,22 +211,26 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     if math.isnan(flat_deg) or not toe_off > c0:
         flat_deg = belt_angle_deg
     k_air = last_airborne_frame(t, foot_deg, c0, flat_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    if k_air >= 0 and c0 - t[k_air] > MAX_READ_GAP_S:
+        k_air = -1      # the last foot seen is mid-swing: nothing to read the landing from
     t_ic = landed_contact_s(t, foot_deg, c0, k_air)
-    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) \
+    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic,
+                                        MAX_READ_GAP_S) \
         / leg_len_px * 100.0
-    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], t_ic)
+    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], t_ic, MAX_READ_GAP_S)
     strike = mean_before(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
-        else approach_value_at(t, foot_deg, c0)
+        else approach_value_at(t, foot_deg, c0, MAX_READ_GAP_S)
     out[S_FOOT_STRIKE] = strike - belt_angle_deg
     contact_s = toe_off - c0
     if contact_s > 0.0:
         out[S_CONTACT_MS] = contact_s * 1000.0
         out[S_DUTY] = contact_s / stride_s * 100.0
         out[S_KNEE_PEAK] = _range_between(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off, True)
-        out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off)
+        out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off, MAX_READ_GAP_S)
         if not math.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000.0
-    out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic)
+    out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic,
+                                       MAX_READ_GAP_S)
     if not math.isnan(c1) and c0 < c1 < c2:
         hi = _range_between(t, V[:, F_HIP_Y], c0, c1, True)
         lo = _range_between(t, V[:, F_HIP_Y], c0, c1, False)
@@ -234,7 +248,8 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
 # ---------------------------------------------------------------------------------------
 # NumPy reference.
 
-def _interp_ref(t, v, te):
+def _interp_ref(t, v, te, gap=None):
+    gap = MAX_READ_GAP_S if gap is None else gap
     if not (len(t) >= 2 and t[0] <= te <= t[-1]):
         return np.nan
     i = min(int(np.searchsorted(t, te, side="right")) - 1, len(t) - 2)
@@ -243,6 +258,8 @@ def _interp_ref(t, v, te):
     while i > 0 and t[i] == te and t[i - 1] <= te:
         i -= 1
     span = t[i + 1] - t[i]
+    if span > gap:
+        return np.nan
     w = 0.0 if span <= 0 else (te - t[i]) / span
     a, b = v[i], v[i + 1]
     if np.isnan(a):
@@ -265,7 +282,8 @@ def _approach_ref(t, v, te):
     if len(before) < 2:
         return _interp_ref(t, v, te)
     i2 = before[-1]
-    if np.isnan(v[i2]) or np.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1]:
+    if np.isnan(v[i2]) or np.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1] \
+            or t[i2] - t[i2 - 1] > MAX_READ_GAP_S or te - t[i2] > 0.5 * MAX_READ_GAP_S:
         return _interp_ref(t, v, te)
     return v[i2] + (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1]) * (te - t[i2])
 
@@ -275,7 +293,8 @@ def _stance_ref(t, v, te):
     if len(after) < 2:
         return _interp_ref(t, v, te)
     i1 = after[0]
-    if np.isnan(v[i1]) or np.isnan(v[i1 + 1]) or not t[i1 + 1] > t[i1]:
+    if np.isnan(v[i1]) or np.isnan(v[i1 + 1]) or not t[i1 + 1] > t[i1] \
+            or t[i1 + 1] - t[i1] > MAX_READ_GAP_S or t[i1] - te > 0.5 * MAX_READ_GAP_S:
         return _interp_ref(t, v, te)
     return v[i1] + (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1]) * (te - t[i1])
 
@@ -311,6 +330,8 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     if np.isnan(flat_deg) or not toe_off > c0:
         flat_deg = belt_angle_deg
     k_air = last_airborne_frame_ref(t, foot_deg, c0, flat_deg, FOOT_TURN_DEG, MAX_BACK_S)
+    if k_air >= 0 and c0 - t[k_air] > MAX_READ_GAP_S:
+        k_air = -1
     t_ic = landed_contact_s_ref(t, foot_deg, c0, k_air)
     out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) / leg_len_px * 100
     out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], t_ic)

@@ -201,3 +201,21 @@ def test_pelvic_tilt_and_rib_flare_from_band_lines_seen_in_different_frames():
     sm.stride_metrics(t, V, *args, out)
     assert np.isnan(out[sm.S_RIB_FLARE])
     assert out[sm.S_PELVIC_TILT] == med(sm.COL_SACRAL_DEG) - med(sm.COL_LUMBAR_DEG)
+
+
+def test_no_value_is_read_across_a_hole_of_dropped_frames():
+    """Frames dropped in a burst around contact: the contact value is NaN (with a reason
+    downstream), not a line through two frames far back extended across the hole."""
+    from kernels.stride_metrics import (MAX_READ_GAP_S, approach_value_at, interp_at,
+                                        stance_value_at)
+    from kernels.stride_metrics import _approach_ref, _interp_ref, _stance_ref
+    t = np.array([0.0, 1 / 30, 2 / 30, 0.30, 0.30 + 1 / 30, 0.30 + 2 / 30])
+    v = np.array([-40.0, -30.0, -20.0, 2.0, 1.0, 0.0])   # a swinging shank, then the stance
+    te = 0.2                                             # contact inside the hole
+    for kernel, ref in ((approach_value_at, _approach_ref), (stance_value_at, _stance_ref),
+                        (interp_at, _interp_ref)):
+        assert np.isnan(kernel(t, v, te, MAX_READ_GAP_S)) and np.isnan(ref(t, v, te))
+    # Right after a seen frame the short reach is kept (a contact between frames).
+    te = 2 / 30 + 0.01
+    assert approach_value_at(t, v, te, MAX_READ_GAP_S) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)
+    assert _approach_ref(t, v, te) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)

@@ -14,6 +14,7 @@ from station.config import StationConfig
 from station.contracts import Cue, Frame, Pose
 from station.cues.engine import CueEngine
 from station.gait.analyzer import GaitAnalyzer, GaitSettings
+from station.live.recent_strides import RecentStrides
 from station.live.session_tracker import SessionChange, SessionTracker
 from station.live.stats import FrameTimes
 from station.metronome import Metronome
@@ -72,6 +73,7 @@ class Processor:
         self._cue_on_screen: CueOnScreen | None = None
         self._cue_arrival_ns = 0
         self._last_values: dict[str, float] = {}
+        self._recent = RecentStrides()
         self._frame_to_mono_ns: int | None = None
 
     def _new_analyzer(self) -> None:
@@ -106,7 +108,8 @@ class Processor:
                 self._on_session_change(change, out)
             if not self.session.active:
                 continue
-            self._last_values = dict(stride.values)
+            self._recent.add(stride.values)
+            self._last_values = self._recent.medians()
             self.metronome.observe_stride(stride.t_ns, stride.values.get("cadence_spm", math.nan))
             cue = self.cue_engine.update(stride, self.metronome.target_spm)
             if cue is not None:
@@ -158,6 +161,7 @@ class Processor:
         self.cue_engine.reset()
         self._cue_on_screen = None
         self._last_values = {}
+        self._recent.clear()
         change = self.session.end(t_ns, "runner left")
         if change is not None:
             out.session_changes.append(change)
