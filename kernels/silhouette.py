@@ -72,6 +72,14 @@ MIN_STEP_PX = 2.0
 MAX_BELLY_DEG = 20.0
 #: silhouette_proxies fills the band angles too when `out` has this many entries.
 N_OUT_BANDS = 7
+#: ...and the five band contours level by level after them when `out` has
+#: profile_out_len(levels_per_band) entries (see silhouette_proxies).
+N_PROFILES = 5
+
+
+def profile_out_len(levels_per_band: int) -> int:
+    """Length of a silhouette_proxies `out` that also takes the per-level contours."""
+    return N_OUT_BANDS + N_PROFILES * levels_per_band
 
 
 @jit
@@ -132,6 +140,18 @@ def _drop_outward_steps(offsets: np.ndarray, use: np.ndarray, outward: float,
                     use[prev] = False
                     changed = True
             prev = i
+
+
+@jit
+def _put_profile(offsets: np.ndarray, use: np.ndarray, outward: float, max_step: float,
+                 out: np.ndarray, start: int) -> None:
+    """out[start:start+n] = the contour's offsets without the levels the outward-step rule
+    drops (NaN there), as line_angle_deg's fit starts from them."""
+    for i in range(offsets.shape[0]):
+        use[i] = not math.isnan(offsets[i])
+    _drop_outward_steps(offsets, use, outward, max_step)
+    for i in range(offsets.shape[0]):
+        out[start + i] = offsets[i] if use[i] else math.nan
 
 
 @jit
@@ -207,10 +227,18 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
     from the per-stride medians of the band angles (out[2] - out[3];
     out[6] - (out[4] + out[5]) / 2).
 
+    With out of length >= profile_out_len(levels_per_band), the five contours follow level
+    by level, in the same order (levels_per_band offsets each, in T, NaN where covered or
+    dropped by the outward-step rule): what kernels/silhouette_pool.py pools over a
+    stride (a landmark's jitter moves a band along the body; selecting frames by which
+    bands are clear then biases the band angles, pooling the contour does not).
+
     mask uint8 (H, W); H = (hx, hy), S = (sx, sy) in pixels; s = +1 facing image-right;
     arm_xy (6, 2): left shoulder, elbow, wrist, right shoulder, elbow, wrist (NaN = unseen).
     core_half_depth, arm_half_width in trunk lengths (see the module doc)."""
-    for i in range(min(out.shape[0], N_OUT_BANDS)):
+    with_profiles = out.shape[0] >= N_OUT_BANDS + N_PROFILES * max(levels_per_band, 0)
+    n_fill = out.shape[0] if with_profiles else min(out.shape[0], N_OUT_BANDS)
+    for i in range(n_fill):
         out[i] = math.nan
     if levels_per_band < 2 or math.isnan(hx) or math.isnan(hy) or math.isnan(sx) \
             or math.isnan(sy):
@@ -242,6 +270,14 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, caps, n_caps,
                       core_half_depth, want_front, want_back, front, back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        if with_profiles:
+            # Slots as the band angles: sacral back, lumbar back, rib front, rib back, belly.
+            if want_back:
+                _put_profile(back, use, -1.0, max_step, out,
+                             N_OUT_BANDS + (b if b < 2 else 3) * levels_per_band)
+            if want_front:
+                _put_profile(front, use, 1.0, max_step, out,
+                             N_OUT_BANDS + (2 * b - 2) * levels_per_band)
         if want_front:
             angles_front[b] = line_angle_deg(levels, front, min_points, max_resid, span, use,
                                               1.0, max_step, RIDGE_FRONT)

@@ -9,8 +9,8 @@ import numpy as np
 
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MAX_RESID_T,
                                 MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
-                                MIN_STEP_PX, N_OUT_BANDS, REJECT_FACTOR, RIB_BAND,
-                                RIDGE_BACK, RIDGE_FRONT, SACRAL_BAND)
+                                MIN_STEP_PX, N_OUT_BANDS, N_PROFILES, REJECT_FACTOR,
+                                RIB_BAND, RIDGE_BACK, RIDGE_FRONT, SACRAL_BAND)
 from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
                                      SIDE_RAY_PX, SIDE_RAY_SHIFTS, SOFT_EDGE_PX,
                                      SOFT_EDGE_T, STEP, WRIST_FRAC)
@@ -254,10 +254,13 @@ def line_angle_deg_ref(levels, offsets, min_points, max_resid, min_span, outward
 
 
 def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_per_band,
-                           core_half_depth, arm_half_width, bands=False):
+                           core_half_depth, arm_half_width, bands=False, profiles=False):
     """(pelvic tilt, rib flare), followed with bands=True by the angles of the sacral back,
-    lumbar back, rib front, rib back and belly lines."""
-    nan2 = np.full(N_OUT_BANDS if bands else 2, np.nan)
+    lumbar back, rib front, rib back and belly lines, and with profiles=True also by those
+    five contours level by level (without the levels the outward-step rule drops)."""
+    n_out = N_OUT_BANDS + N_PROFILES * max(levels_per_band, 0) if profiles else \
+        N_OUT_BANDS if bands else 2
+    nan2 = np.full(n_out, np.nan)
     if levels_per_band < 2 or not np.isfinite([hx, hy, sx, sy]).all():
         return nan2
     t_len = float(np.hypot(sx - hx, sy - hy))
@@ -267,6 +270,7 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
     max_step = max(MAX_STEP_T, MIN_STEP_PX / t_len)
     min_points = max(4, levels_per_band // 2)
     ang_f, ang_b = [np.nan] * 4, [np.nan] * 4
+    contours = [None] * N_PROFILES
     for b, (lo, hi) in enumerate((SACRAL_BAND, LUMBAR_BAND, RIB_BAND, LOWER_TRUNK_BAND)):
         levels = lo + (hi - lo) * np.arange(levels_per_band) / (levels_per_band - 1)
         want_front, want_back = b >= 2, b <= 2
@@ -274,6 +278,12 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
                                         core_half_depth, arm_half_width, want_front,
                                         want_back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
+        for want, dest, contour, outward in ((want_back, b if b < 2 else 3, back, -1.0),
+                                             (want_front, 2 * b - 2, front, 1.0)):
+            if want:
+                kept = drop_outward_steps_ref(contour, np.isfinite(contour), outward,
+                                              max_step)
+                contours[dest] = np.where(kept, contour, np.nan)
         if want_front:
             ang_f[b] = line_angle_deg_ref(levels, front, min_points, max_resid, span, 1.0,
                                           max_step, RIDGE_FRONT)
@@ -282,6 +292,9 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
                                           max_step, RIDGE_BACK)
     belly = ang_f[3] if abs(ang_f[3]) <= MAX_BELLY_DEG else np.nan
     proxies = [ang_b[0] - ang_b[1], belly - 0.5 * (ang_f[2] + ang_b[2])]
+    if profiles:
+        return np.concatenate([proxies, [ang_b[0], ang_b[1], ang_f[2], ang_b[2], belly],
+                               *contours])
     if bands:
         return np.array(proxies + [ang_b[0], ang_b[1], ang_f[2], ang_b[2], belly])
     return np.array(proxies)

@@ -43,9 +43,12 @@ PROXIES = ("pelvic_tilt_deg", "rib_flare_deg")
 
 
 class Session(NamedTuple):
-    meas: np.ndarray        # (frames, 7) the kernel per frame: proxies, then band angles
+    meas: np.ndarray        # (frames, 7 + 5 x LEVELS) the kernel per frame: proxies, band
+    #                         angles, then the band contours (sil.profile_out_len)
     truth: np.ndarray       # (frames, 2) outline truth per frame: tilt, flare
     strides: np.ndarray     # (strides, 2) GaitAnalyzer's per-stride tilt, flare
+    t_ns: np.ndarray        # (frames,) time of each measured frame
+    stride_ends: np.ndarray  # (strides, 2) each stride's closing contact: t_ns, foot
 
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
@@ -59,9 +62,9 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
     fb = FigureBuilder(r)
     w, h = knobs.scene["width"], knobs.scene["height"]
     s = float(r.facing_sign)
-    out = np.empty(sil.N_OUT_BANDS)         # the proxies, then the band angles
+    out = np.empty(sil.profile_out_len(LEVELS))   # proxies, band angles, contours
     analyzer = GaitAnalyzer(GaitSettings(fps=fps))
-    meas, truth, strides = [], [], []
+    meas, truth, strides, t_ns = [], [], [], []
     for c in iter_chunks(r, seed):
         pose = r.world_pose(c.t_ns / 1e9)
         tw = torso_outline(r.body, pose.trunk, pose.arch_cm)
@@ -79,13 +82,16 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
             sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], s,
                                    np.ascontiguousarray(xy[ARM]), LEVELS, CORE, ARM_W, out)
             meas.append(out.copy())
+            t_ns.append(int(c.t_ns[i]))
             cl = c.clean_xy[i]
             truth.append(outline_metrics(
                 tp[i], 0.5 * (cl[LM["left_hip"]] + cl[LM["right_hip"]]),
                 0.5 * (cl[LM["left_shoulder"]] + cl[LM["right_shoulder"]]), r.facing_sign))
     strides += analyzer.finish().strides
     per_stride = np.array([[st.values[k] for k in PROXIES] for st in strides]).reshape(-1, 2)
-    return Session(np.array(meas), np.array(truth), per_stride)
+    ends = np.array([[st.t_ns, st.foot == "left"] for st in strides], np.int64).reshape(-1, 2)
+    return Session(np.array(meas), np.array(truth), per_stride, np.array(t_ns, np.int64),
+                   ends)
 
 
 def mask_of(shapes, height: int, width: int, soft: bool) -> np.ndarray:
@@ -229,7 +235,7 @@ def test_rib_flare_from_band_medians_within_2deg_over_both_sweeps(tilt_sessions,
                                                                   flare_sessions):
     """The flare needs three lines in one frame (~10 % of frames); the medians of each line
     over the frames it is in view lose the arms' selection and stay within 2 degrees."""
-    for meas, truth, _ in tilt_sessions + flare_sessions:
+    for meas, truth, *_ in tilt_sessions + flare_sessions:
         got = band_median_proxies(meas)[1]
         assert abs(got - np.median(truth[:, 1])) <= 2.0, (np.median(truth, 0), got)
 
@@ -260,6 +266,13 @@ def test_kernel_equals_reference_on_synthetic_masks():
         sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm, LEVELS, CORE,
                                ARM_W, short)
         np.testing.assert_array_equal(short, out[:2])
+        full = np.empty(sil.profile_out_len(LEVELS))    # with the band contours
+        sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm, LEVELS, CORE,
+                               ARM_W, full)
+        ref = sil_ref.silhouette_proxies_ref(m, 128, hip[0], hip[1], sh[0], sh[1], 1.0, arm,
+                                             LEVELS, CORE, ARM_W, profiles=True)
+        np.testing.assert_allclose(full, ref, atol=1e-9, equal_nan=True)
+        np.testing.assert_array_equal(full[:sil.N_OUT_BANDS], out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""Per-stride pelvic tilt and rib flare from the silhouette contours pooled over the stride.
+
+silhouette_proxies (kernels/silhouette.py) places its bands by the hip and shoulder
+landmarks. A landmark's jitter moves a band along the body, and the lumbar hollow is
+curved: the lumbar line's angle swings ~5 deg per px of hip jitter (synthetic runner,
+T ~ 90 px). That alone averages out, but arms cover the lumbar band in 60-85 % of frames,
+and whether a partly covered band still passes depends on where the jitter put it: a band
+pushed up, away from the hand behind the lower back, passes twice as often as one pushed
+down, and reads the hollow higher up. The median of the per-frame band angles then leans
+one way (tilt 30 read 37 under the issue's noise). Pooling the contour level by level over
+the stride's frames (the median offset at each level, over the frames where it is in
+view) and fitting the band lines once to the pooled contour uses every frame's clear
+levels, with no per-band pass/fail; jitter blurs the pooled contour symmetrically.
+
+Input: the per-frame contours silhouette_proxies writes after its band angles when `out`
+has profile_out_len(levels_per_band) entries (sacral back, lumbar back, rib front, rib
+back, belly; levels_per_band offsets each, in trunk lengths T). kernels/silhouette.md.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kernels._jit import jit
+from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MAX_RESID_T,
+                                MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
+                                MIN_STEP_PX, N_OUT_BANDS, N_PROFILES, RIB_BAND, RIDGE_BACK,
+                                RIDGE_FRONT, SACRAL_BAND, line_angle_deg)
+
+
+@jit
+def pooled_band_angles(rows: np.ndarray, col0: int, levels_per_band: int, t_len_px: float,
+                       min_frames: int, out: np.ndarray) -> None:
+    """out[0] = pelvic tilt, out[1] = rib flare, out[2:7] = the band angles (sacral back,
+    lumbar back, rib front, rib back, belly) of the contours pooled over `rows`.
+
+    rows (frames, cols): one frame per row, its contours in columns col0 ..
+    col0 + N_PROFILES * levels_per_band (NaN = not in view). A level's pooled offset is the
+    median over the frames where it is in view, NaN when fewer than `min_frames` are.
+    t_len_px: the trunk length in px (the fit's residual limit has a px floor; NaN: none).
+    The lines are fitted as in silhouette_proxies (outward steps, trimming, span)."""
+    for i in range(min(out.shape[0], N_OUT_BANDS)):
+        out[i] = math.nan
+    n_lv = levels_per_band
+    if n_lv < 2 or rows.shape[1] < col0 + N_PROFILES * n_lv:
+        return
+    max_resid = MAX_RESID_T
+    max_step = MAX_STEP_T
+    if t_len_px > 1.0:
+        max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len_px)
+        max_step = max(MAX_STEP_T, MIN_STEP_PX / t_len_px)
+    min_points = max(4, n_lv // 2)
+    levels = np.empty(n_lv)
+    pooled = np.empty(n_lv)
+    use = np.empty(n_lv, np.bool_)
+    buf = np.empty(rows.shape[0])
+    angles = np.full(N_PROFILES, np.nan)
+    for p in range(N_PROFILES):
+        # Profile p: sacral back, lumbar back, rib front, rib back, belly (lower-trunk front).
+        if p == 0:
+            lo, hi = SACRAL_BAND[0], SACRAL_BAND[1]
+        elif p == 1:
+            lo, hi = LUMBAR_BAND[0], LUMBAR_BAND[1]
+        elif p <= 3:
+            lo, hi = RIB_BAND[0], RIB_BAND[1]
+        else:
+            lo, hi = LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]
+        front = p == 2 or p == 4
+        for i in range(n_lv):
+            levels[i] = lo + (hi - lo) * i / (n_lv - 1)
+            n = 0
+            for r in range(rows.shape[0]):
+                v = rows[r, col0 + p * n_lv + i]
+                if not math.isnan(v):
+                    buf[n] = v
+                    n += 1
+            pooled[i] = np.median(buf[:n]) if n >= max(min_frames, 1) else math.nan
+        angles[p] = line_angle_deg(levels, pooled, min_points, max_resid,
+                                   MIN_SPAN_BELLY if p == 4 else MIN_SPAN, use,
+                                   1.0 if front else -1.0, max_step,
+                                   RIDGE_FRONT if front else RIDGE_BACK)
+    belly = angles[4]
+    if abs(belly) > MAX_BELLY_DEG:
+        belly = math.nan  # an edge across the body, not the belly (as silhouette_proxies)
+    out[0] = angles[0] - angles[1]
+    out[1] = belly - 0.5 * (angles[2] + angles[3])
+    if out.shape[0] >= N_OUT_BANDS:
+        out[2] = angles[0]
+        out[3] = angles[1]
+        out[4] = angles[2]
+        out[5] = angles[3]
+        out[6] = belly
+
+
+def pooled_band_angles_ref(rows: np.ndarray, col0: int, levels_per_band: int,
+                           t_len_px: float, min_frames: int) -> np.ndarray:
+    """NumPy reference of pooled_band_angles: the N_OUT_BANDS values."""
+    from kernels.silhouette_ref import line_angle_deg_ref
+    res = np.full(N_OUT_BANDS, np.nan)
+    n_lv = levels_per_band
+    if n_lv < 2 or rows.shape[1] < col0 + N_PROFILES * n_lv:
+        return res
+    max_resid, max_step = MAX_RESID_T, MAX_STEP_T
+    if t_len_px > 1.0:
+        max_resid = max(MAX_RESID_T, MIN_RESID_PX / t_len_px)
+        max_step = max(MAX_STEP_T, MIN_STEP_PX / t_len_px)
+    bands = (SACRAL_BAND, LUMBAR_BAND, RIB_BAND, RIB_BAND, LOWER_TRUNK_BAND)
+    ang = []
+    for p, (lo, hi) in enumerate(bands):
+        levels = lo + (hi - lo) * np.arange(n_lv) / (n_lv - 1)
+        block = rows[:, col0 + p * n_lv: col0 + (p + 1) * n_lv]
+        count = np.isfinite(block).sum(0)
+        pooled = np.full(n_lv, np.nan)
+        ok = count >= max(min_frames, 1)
+        pooled[ok] = np.nanmedian(block[:, ok], 0)
+        front = p in (2, 4)
+        ang.append(line_angle_deg_ref(levels, pooled, max(4, n_lv // 2), max_resid,
+                                      MIN_SPAN_BELLY if p == 4 else MIN_SPAN,
+                                      1.0 if front else -1.0, max_step,
+                                      RIDGE_FRONT if front else RIDGE_BACK))
+    belly = ang[4] if abs(ang[4]) <= MAX_BELLY_DEG else np.nan
+    res[:] = [ang[0] - ang[1], belly - 0.5 * (ang[2] + ang[3]), ang[0], ang[1], ang[2],
+              ang[3], belly]
+    return res

@@ -1,0 +1,169 @@
+"""Per-stride pelvic tilt and rib flare from the band contours pooled over each stride
+(kernels/silhouette_pool.py) against the outline truth, under the issue's landmark noise,
+and the pooling kernel against its NumPy reference.
+
+Strides are the analyzer's (each runs from one contact of a foot to its next), the frames
+are the synthetic sessions of tests/test_silhouette_synth.py. Run
+`python tests/test_silhouette_pool.py` for the table: per stride band-angle medians (what
+kernels/stride_metrics.py forms now) beside the pooled contours, with and without noise.
+"""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kernels import silhouette as sil  # noqa: E402
+from kernels import silhouette_pool as pool  # noqa: E402
+from test_silhouette_synth import (ISSUE_NOISE, LEVELS, Session, session,  # noqa: E402
+                                   spearman)
+
+MIN_FRAMES = 2
+TILT_KNOBS = (-5.0, 10.0, 20.0, 30.0, 35.0)
+FLARE_KNOBS = (-5.0, 15.0, 20.0)
+
+
+def stride_frames(ses: Session) -> list[np.ndarray]:
+    """Row indices of each stride's frames: after the previous contact of the same foot, up
+    to this one."""
+    out = []
+    for k, (t_end, foot) in enumerate(ses.stride_ends):
+        prev = [t for t, f in ses.stride_ends[:k] if f == foot]
+        if prev:
+            out.append(np.flatnonzero((ses.t_ns > prev[-1]) & (ses.t_ns <= t_end)))
+    return out
+
+
+def pooled_per_stride(ses: Session, min_frames: int = MIN_FRAMES) -> np.ndarray:
+    """(strides, 2): tilt and flare of each stride's pooled contours."""
+    out = np.empty(sil.N_OUT_BANDS)
+    res = []
+    for idx in stride_frames(ses):
+        pool.pooled_band_angles(np.ascontiguousarray(ses.meas[idx]), sil.N_OUT_BANDS, LEVELS,
+                                np.nan, min_frames, out)
+        res.append(out[:2].copy())
+    return np.array(res).reshape(-1, 2)
+
+
+def band_medians_per_stride(ses: Session) -> np.ndarray:
+    """(strides, 2): tilt and flare from the stride's band-angle medians (stride_metrics)."""
+    res = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for idx in stride_frames(ses):
+            sac, lum, rib_f, rib_b, belly = np.nanmedian(ses.meas[idx, 2:7], 0)
+            res.append([sac - lum, belly - 0.5 * (rib_f + rib_b)])
+    return np.array(res).reshape(-1, 2)
+
+
+def summarise(ses: Session, per_stride: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(truth median, median over the finite per-stride values, finite share)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.median(ses.truth, 0), np.nanmedian(per_stride, 0), \
+            np.isfinite(per_stride).mean(0)
+
+
+@pytest.fixture(scope="module")
+def noisy_sweeps():
+    noisy = dict(jitter=2.0, seconds=6.0, noise=ISSUE_NOISE)
+    return ([summarise(s, pooled_per_stride(s)) for s in
+             (session(t, 0.0, **noisy) for t in TILT_KNOBS)],
+            [summarise(s, pooled_per_stride(s)) for s in
+             (session(10.0, f, **noisy) for f in FLARE_KNOBS)])
+
+
+def test_pooled_tilt_within_3deg_with_the_issues_noise(noisy_sweeps):
+    """The per-stride band-angle medians read 37.45 for 30.33 and 42.16 for 34.84 here."""
+    tilt, flare = noisy_sweeps
+    for knob, (truth, meas, finite) in zip(TILT_KNOBS + FLARE_KNOBS[:2], tilt + flare[:2]):
+        assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas, finite)
+    assert spearman(np.array([t[0][0] for t in tilt]), np.array([t[1][0] for t in tilt])) \
+        >= 0.9
+
+
+@pytest.mark.xfail(reason="tilt 10 with flare 20 under the issue's noise: pooled 13.12 for "
+                          "truth 7.49 (band-angle medians 19.76; without noise pooled 9.06, "
+                          "band-angle medians 12.24)", strict=True)
+def test_pooled_tilt_at_flare_20_within_3deg_with_the_issues_noise(noisy_sweeps):
+    truth, meas, _ = noisy_sweeps[1][2]
+    assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
+
+
+def test_pooled_flare_within_3deg_with_the_issues_noise(noisy_sweeps):
+    tilt, flare = noisy_sweeps
+    for knob, (truth, meas, finite) in zip(TILT_KNOBS + FLARE_KNOBS, tilt + flare):
+        assert finite[1] >= 0.8 and abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas, finite)
+    assert spearman(np.array([t[0][1] for t in flare]), np.array([t[1][1] for t in flare])) \
+        >= 0.9
+
+
+def test_pooled_band_angles_equal_reference_on_random_rows():
+    rng = np.random.default_rng(0)
+    out = np.empty(sil.N_OUT_BANDS)
+    for trial in range(300):
+        levels = int(rng.choice([2, 4, 8, 12]))
+        frames = int(rng.integers(0, 25))
+        col0 = int(rng.integers(0, 9))
+        rows = np.full((frames, col0 + sil.N_PROFILES * levels + int(rng.integers(0, 3))),
+                       np.nan)
+        h = np.linspace(0, 1, levels)
+        for p in range(sil.N_PROFILES):
+            base = rng.normal(0, 0.2) + rng.normal(0, 0.3) * h + rng.normal(0, 0.5) * h * h
+            block = base + rng.normal(0, 0.01, (frames, levels))
+            block[rng.random((frames, levels)) < rng.uniform(0, 0.9)] = np.nan
+            bumps = rng.random((frames, levels)) < 0.1          # arms: steps either way
+            block[bumps] += rng.choice([-0.1, 0.1])
+            rows[:, col0 + p * levels: col0 + (p + 1) * levels] = block
+        t_len = float(rng.choice([np.nan, 0.5, 40.0, 200.0]))
+        min_frames = int(rng.integers(0, 4))
+        pool.pooled_band_angles(rows, col0, levels, t_len, min_frames, out)
+        ref = pool.pooled_band_angles_ref(rows, col0, levels, t_len, min_frames)
+        np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
+
+
+def test_pooled_band_angles_edges():
+    out = np.empty(sil.N_OUT_BANDS)
+    for rows, levels in ((np.empty((0, 47)), 8), (np.full((5, 47), np.nan), 8),
+                         (np.zeros((3, 10)), 8), (np.zeros((3, 12)), 1)):
+        pool.pooled_band_angles(rows, 7, levels, 90.0, 1, out)
+        assert np.isnan(out).all()
+        np.testing.assert_array_equal(
+            np.isnan(pool.pooled_band_angles_ref(rows, 7, levels, 90.0, 1)), True)
+    short = np.empty(2)                         # the two-value call
+    rows = np.tile(np.linspace(-0.2, 0.0, 40), (4, 1))
+    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, short)
+    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, out)
+    np.testing.assert_array_equal(short, out[:2])
+
+
+if __name__ == "__main__":
+    print("knob tilt flare | truth tilt flare | band medians tilt flare | pooled tilt flare "
+          "(finite share)")
+    for noisy in (False, True):
+        kw = dict(jitter=2.0, noise=ISSUE_NOISE) if noisy else {}
+        rows = {}
+        for t, f in [(t, 0.0) for t in (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0)] \
+                + [(10.0, f) for f in (-5.0, 5.0, 10.0, 15.0, 20.0)]:
+            ses = session(t, f, seconds=6.0, **kw)
+            rows[t, f] = summarise(ses, band_medians_per_stride(ses)), \
+                summarise(ses, pooled_per_stride(ses))
+            (tr, bm, _), (_, pm, fin) = rows[t, f]
+            print(f"{'noisy' if noisy else 'clean'} {t:5.0f} {f:5.0f} | {tr[0]:6.2f} {tr[1]:6.2f}"
+                  f" | {bm[0]:6.2f} {bm[1]:6.2f} | {pm[0]:6.2f} {pm[1]:6.2f} "
+                  f"({fin[0]:.2f} {fin[1]:.2f})", flush=True)
+        for name, keys, j in (("tilt sweep, tilt", [k for k in rows if k[1] == 0.0], 0),
+                              ("flare sweep, flare", [k for k in rows if k[0] == 10.0], 1),
+                              ("tilt sweep, flare", [k for k in rows if k[1] == 0.0], 1),
+                              ("flare sweep, tilt", [k for k in rows if k[0] == 10.0], 0)):
+            tr = np.array([rows[k][0][0][j] for k in keys])
+            for label, m in (("band medians", np.array([rows[k][0][1][j] for k in keys])),
+                             ("pooled", np.array([rows[k][1][1][j] for k in keys]))):
+                print(f"{'noisy' if noisy else 'clean'} {name}, {label}: max |error| "
+                      f"{np.abs(m - tr).max():.2f}, rank correlation {spearman(tr, m):.3f}")
