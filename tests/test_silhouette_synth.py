@@ -215,7 +215,9 @@ def test_rib_flare_within_3deg_with_the_issues_noise(noisy_tilt_30):
 
 @pytest.mark.xfail(reason="with 2 px jitter, 2% drops and 4 swaps/min, tilt 30 reads 37.09 per "
                           "stride for truth 30.33 (tilt 35: 41.34 for 34.84; tilt 10 with "
-                          "flare 15: 19.31 for 10.10); within 1.6 without the noise",
+                          "flare 15: 19.31 for 10.10); within 1.6 without the noise. The "
+                          "contours pooled per stride (tests/test_silhouette_pool.py) read "
+                          "31.81, 35.31, 10.89: stride_metrics does not use them yet",
                    strict=True)
 def test_pelvic_tilt_within_3deg_with_the_issues_noise(noisy_tilt_30):
     truth, meas, _ = noisy_tilt_30
