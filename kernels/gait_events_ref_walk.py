@@ -12,7 +12,7 @@ import numpy as np
 from kernels.gait_events_state import (CONTACT, PR_MAX_GAP_S, PR_WALK_BELT_SHARE,
                                        PR_WALK_H_FRAC, PR_WALK_MAX_AMP_FRAC,
                                        PR_WALK_MIN_STANCE_S, PR_WALK_MIN_STEP_S,
-                                       PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF)
+                                       PR_WALK_SAME_FRAC, PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF)
 
 
 @dataclass
@@ -66,20 +66,30 @@ class WalkRef:
     t_count: float = math.nan
     had_belt: bool = False
     belt_ic: list = field(default_factory=lambda: [math.nan, math.nan])
+    belt_alternated: list = field(default_factory=lambda: [False, False])
+    c_bad: float = 0.0            # belt contacts whose foot landed twice in a row
+    belt_last_t: float = math.nan     # the belt model's last emitted contact...
+    belt_last_foot: float = -1.0      # ...and its foot
 
     def forget_extremes(self) -> None:
         self.peak, self.valley = _Extreme(), _Extreme()
         self.last_p = self.ic_t = self.last_t = math.nan
         self.ic_foot = -1.0
 
-    def _event(self, t_ev: float, is_contact: bool, label: float, out: list) -> None:
+    def _event(self, t_ev: float, is_contact: bool, label: float, same_frac: float,
+               out: list) -> None:
         if is_contact:
             foot = label
             if self.ic_foot >= 0.0 and t_ev - self.ic_t <= 1.5 * self.step_s + 0.3:
                 foot = 1.0 - self.ic_foot
+            same = abs(t_ev - self.belt_last_t) < same_frac * self.step_s
+            if same:                  # the belt model's last emitted landing: its foot
+                foot = self.belt_last_foot
+                self.belt_last_t = math.nan
             self.ic_foot, self.ic_t = foot, t_ev
             self.c_walk += 1.0
-            out.append((t_ev, CONTACT, foot))
+            if not same:
+                out.append((t_ev, CONTACT, foot))
         elif self.ic_foot >= 0.0:
             out.append((t_ev, TOE_OFF, 1.0 - self.ic_foot))
 
@@ -93,20 +103,28 @@ class WalkRef:
             decay = math.exp(-(t - self.c_t) / prm[PR_WALK_TAU_S])
             self.c_walk *= decay
             self.c_belt *= decay
+            self.c_bad *= decay
         self.c_t = t
         if math.isnan(self.t_count) or (has_belt and not self.had_belt):
-            self.t_count, self.c_walk, self.c_belt = t, 0.0, 0.0
+            self.t_count, self.c_walk, self.c_belt, self.c_bad = t, 0.0, 0.0, 0.0
             self.had_belt = self.had_belt or has_belt
         for t_ev, kind, foot in belt_events:
+            f = int(foot)
             if kind == CONTACT:
-                self.belt_ic[int(foot)] = t_ev
-            elif t_ev - self.belt_ic[int(foot)] >= prm[PR_WALK_MIN_STANCE_S]:
+                own, other = self.belt_ic[f], self.belt_ic[1 - f]
+                twice = not math.isnan(own) and (math.isnan(other) or own >= other)
+                self.belt_alternated[f] = not twice
+                self.c_bad += 1.0 if twice else 0.0
+                self.belt_ic[f] = t_ev
+            elif t_ev - self.belt_ic[f] >= prm[PR_WALK_MIN_STANCE_S] and \
+                    self.belt_alternated[f]:
                 self.c_belt += 1.0
         if not math.isnan(self.last_t) and t - self.last_t > prm[PR_MAX_GAP_S]:
             self.forget_extremes()
         h = prm[PR_WALK_H_FRAC] * leg
         amp = prm[PR_WALK_MAX_AMP_FRAC] * leg
         min_step = prm[PR_WALK_MIN_STEP_S]
+        same_frac = prm[PR_WALK_SAME_FRAC]
         hf = [float(v) for v in heel_fwd]
         tf = [float(v) for v in toe_fwd]
         if not any(math.isnan(v) for v in hf):
@@ -116,7 +134,7 @@ class WalkRef:
                 if not math.isnan(self.last_p) and a - self.last_p < 3.0 * self.step_s:
                     self.step_s += 0.2 * (a - self.last_p - self.step_s)
                 self.last_p = a
-                self._event(a, self.frac < 0.5, self.peak.label, out)
+                self._event(a, self.frac < 0.5, self.peak.label, same_frac, out)
         if not any(math.isnan(v) for v in tf):
             self.last_t = t
             b = self.valley.step(t, -min(tf), 0.0 if tf[0] <= tf[1] else 1.0, h, min_step,
@@ -124,12 +142,17 @@ class WalkRef:
             if not math.isnan(b):
                 if not math.isnan(self.last_p) and b - self.last_p < 1.5 * self.step_s:
                     self.frac += 0.3 * ((b - self.last_p) / self.step_s - self.frac)
-                self._event(b, self.frac >= 0.5, self.valley.label, out)
+                self._event(b, self.frac >= 0.5, self.valley.label, same_frac, out)
         share = prm[PR_WALK_BELT_SHARE]
         if self.mode == 0:
-            if self.c_walk >= 3.0 and self.c_belt < share * self.c_walk and \
-                    t - self.t_count >= prm[PR_WALK_WAIT_S]:
+            waited = t - self.t_count >= prm[PR_WALK_WAIT_S]
+            if self.c_walk >= 2.0 and self.c_belt < share * self.c_walk and \
+                    (waited or self.c_bad >= 0.9):
                 self.mode = 1
         elif self.c_belt >= 3.0 and self.c_belt >= self.c_walk:
             self.mode = 0
+        if self.mode == 0:
+            for t_ev, kind, foot in belt_events:
+                if kind == CONTACT:
+                    self.belt_last_t, self.belt_last_foot = t_ev, foot
         return out

@@ -42,7 +42,8 @@ PR_WALK_BELT_SHARE = 23     # ...walking events replace the belt's when the belt
 PR_WALK_WAIT_S = 24         # ...counting for this long (since its belt was found)
 PR_WALK_MIN_STANCE_S = 25   # ...a belt stance shorter than this (contact to toe-off) is stray
 PR_TOE_ON_S = 26            # stance time before a toe-off its hinge fit uses (>= 3.5 periods)
-N_PARAMS = 27
+PR_WALK_SAME_FRAC = 27      # ...a walking contact this close (x step) to the belt's last is it
+N_PARAMS = 28
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -56,7 +57,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  walk_h_frac: float = 0.2, walk_min_step_s: float = 0.3,
                  walk_max_amp_frac: float = 2.0, walk_tau_s: float = 3.0,
                  walk_belt_share: float = 0.5, walk_wait_s: float = 3.0,
-                 walk_min_stance_s: float = 0.12, toe_on_s: float = 0.15) -> np.ndarray:
+                 walk_min_stance_s: float = 0.12, toe_on_s: float = 0.15,
+                 walk_same_frac: float = 0.3) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -106,8 +108,14 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    most, a rise of at most walk_max_amp_frac x leg). Its events replace the
                    belt model's while the belt model, which found a belt walk_wait_s ago or
                    longer, finds fewer than walk_belt_share as many stances (contact to
-                   toe-off, walk_min_stance_s at least) as it finds contacts (counts
-                   decaying over walk_tau_s); walk_h_frac = 0 turns it off
+                   toe-off, walk_min_stance_s at least, of a foot whose contact alternated
+                   with the other foot's) as it finds contacts (counts decaying over
+                   walk_tau_s); without waiting once the belt model's contacts stop
+                   alternating (one foot landing twice in a row: a belt model that does
+                   not fit). A walking contact within walk_same_frac x step of the belt
+                   model's last emitted contact is that landing: it takes its foot (the
+                   feet keep alternating across the handover) and is not emitted twice;
+                   walk_h_frac = 0 turns it off
     boot_contact   a foot that was in the air (after its toe-off) and lands on a
                    belt-like line that replaces the known model (it moves back faster
                    than the learned speed: the image speed of the belt varies with the
@@ -155,6 +163,7 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_WALK_WAIT_S] = walk_wait_s
     p[PR_WALK_MIN_STANCE_S] = walk_min_stance_s
     p[PR_TOE_ON_S] = toe_on_s
+    p[PR_WALK_SAME_FRAC] = walk_same_frac
     return p
 
 
@@ -205,7 +214,12 @@ W_LAST_T = W0 + 21          # last frame with both heels or both toes seen
 W_T_COUNT = W0 + 22         # counts start: first frame, again when the belt model has a belt
 W_BELT_IC = W0 + 23         # per foot (2): time of the belt model's last contact
 W_HAD_BELT = W0 + 25        # 1 once the belt model had a belt
-W_SIZE = 26
+W_BELT_ALT = W0 + 26        # per foot (2): 1 if the other foot's belt contact came between
+                            # this foot's last two (belt contacts alternate feet)
+W_C_BAD = W0 + 28           # decaying count of belt-model contacts that did not alternate
+W_SW_T = W0 + 29            # the belt model's last contact emitted (walking mode off)...
+W_SW_FOOT = W0 + 30         # ...and its foot: a walking contact at that landing takes it
+W_SIZE = 31
 STATE_SIZE = W0 + W_SIZE
 
 
@@ -257,6 +271,11 @@ def reset_walk(st, forget):
         st[W_HAD_BELT] = 0.0
         st[W_BELT_IC] = math.nan
         st[W_BELT_IC + 1] = math.nan
+        st[W_BELT_ALT] = 0.0
+        st[W_BELT_ALT + 1] = 0.0
+        st[W_C_BAD] = 0.0
+        st[W_SW_T] = math.nan
+        st[W_SW_FOOT] = -1.0
         st[W_STEP] = 0.5
         st[W_FRAC] = 0.25
         st[W_C_WALK] = 0.0
