@@ -11,7 +11,9 @@ import numpy as np
 
 from kernels.gait_events_state import (CONTACT, PR_MAX_GAP_S, PR_WALK_BELT_SHARE,
                                        PR_WALK_H_FRAC, PR_WALK_MAX_AMP_FRAC,
-                                       PR_WALK_MIN_STANCE_S, PR_WALK_MIN_STEP_S,
+                                       PR_WALK_LEARN_S, PR_WALK_MIN_STANCE_S,
+                                       PR_WALK_MIN_STEP_RUN_S,
+                                       PR_WALK_MIN_STEP_S,
                                        PR_WALK_SAME_FRAC, PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF)
 
 
@@ -114,7 +116,8 @@ class WalkRef:
                 own, other = self.belt_ic[f], self.belt_ic[1 - f]
                 twice = not math.isnan(own) and (math.isnan(other) or own >= other)
                 self.belt_alternated[f] = not twice
-                self.c_bad += 1.0 if twice else 0.0
+                if t - self.t_count >= prm[PR_WALK_LEARN_S]:
+                    self.c_bad += 1.0 if twice else 0.0
                 self.belt_ic[f] = t_ev
             elif t_ev - self.belt_ic[f] >= prm[PR_WALK_MIN_STANCE_S] and \
                     self.belt_alternated[f]:
@@ -147,7 +150,8 @@ class WalkRef:
         if self.mode == 0:
             waited = t - self.t_count >= prm[PR_WALK_WAIT_S]
             if self.c_walk >= 2.0 and self.c_belt < share * self.c_walk and \
-                    (waited or self.c_bad >= 0.9):
+                    (waited or (self.c_bad >= 0.9 and
+                                self.step_s >= prm[PR_WALK_MIN_STEP_RUN_S])):
                 self.mode = 1
         elif self.c_belt >= 3.0 and self.c_belt >= self.c_walk:
             self.mode = 0

@@ -43,7 +43,9 @@ PR_WALK_WAIT_S = 24         # ...counting for this long (since its belt was foun
 PR_WALK_MIN_STANCE_S = 25   # ...a belt stance shorter than this (contact to toe-off) is stray
 PR_TOE_ON_S = 26            # stance time before a toe-off its hinge fit uses (>= 3.5 periods)
 PR_WALK_SAME_FRAC = 27      # ...a walking contact this close (x step) to the belt's last is it
-N_PARAMS = 28
+PR_WALK_LEARN_S = 28        # ...belt contacts this soon after counting starts may skip a foot
+PR_WALK_MIN_STEP_RUN_S = 29 # ...steps shorter than this (s) may be a runner's: no early switch
+N_PARAMS = 30
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -58,7 +60,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  walk_max_amp_frac: float = 2.0, walk_tau_s: float = 3.0,
                  walk_belt_share: float = 0.5, walk_wait_s: float = 3.0,
                  walk_min_stance_s: float = 0.12, toe_on_s: float = 0.15,
-                 walk_same_frac: float = 0.3) -> np.ndarray:
+                 walk_same_frac: float = 0.3, walk_learn_s: float = 1.5,
+                 walk_max_spm: float = 140.0) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -112,7 +115,10 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    with the other foot's) as it finds contacts (counts decaying over
                    walk_tau_s); without waiting once the belt model's contacts stop
                    alternating (one foot landing twice in a row: a belt model that does
-                   not fit). A walking contact within walk_same_frac x step of the belt
+                   not fit; not in its first walk_learn_s, while it learns the belt and
+                   may miss a foot's first contact; and only at a walker's cadence, at
+                   most walk_max_spm: a treadmill runner the belt model tracks poorly --
+                   the slow-motion lab clip -- keeps it). A walking contact within walk_same_frac x step of the belt
                    model's last emitted contact is that landing: it takes its foot (the
                    feet keep alternating across the handover) and is not emitted twice;
                    walk_h_frac = 0 turns it off
@@ -164,6 +170,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_WALK_MIN_STANCE_S] = walk_min_stance_s
     p[PR_TOE_ON_S] = toe_on_s
     p[PR_WALK_SAME_FRAC] = walk_same_frac
+    p[PR_WALK_LEARN_S] = walk_learn_s
+    p[PR_WALK_MIN_STEP_RUN_S] = 60.0 / walk_max_spm
     return p
 
 

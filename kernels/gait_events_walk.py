@@ -39,9 +39,11 @@ import math
 from kernels._jit import jit
 from kernels.gait_events_state import (
     CONTACT, PR_MAX_GAP_S, PR_WALK_BELT_SHARE, PR_WALK_H_FRAC, PR_WALK_MAX_AMP_FRAC,
-    PR_WALK_MIN_STANCE_S, PR_WALK_MIN_STEP_S, PR_WALK_SAME_FRAC, PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF,
+    PR_WALK_LEARN_S, PR_WALK_MIN_STANCE_S, PR_WALK_MIN_STEP_RUN_S, PR_WALK_MIN_STEP_S,
+    PR_WALK_SAME_FRAC, PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF,
     W_BELT_ALT, W_BELT_IC, W_C_BAD, W_C_BELT, W_C_T, W_C_WALK, W_FRAC, W_HAD_BELT, W_IC_FOOT,
-    W_IC_T, W_LAST_P, W_LAST_T, W_MODE, W_PEAK, W_STEP, W_SW_FOOT, W_SW_T, W_T_COUNT, W_VALLEY, reset_walk)
+    W_IC_T, W_LAST_P, W_LAST_T, W_MODE, W_PEAK, W_STEP, W_SW_FOOT, W_SW_T, W_T_COUNT,
+    W_VALLEY, reset_walk)
 
 
 @jit
@@ -139,7 +141,8 @@ def walk_step(t, heel_fwd, toe_fwd, leg_len_px, belt_out, n_belt, has_belt, para
             other = st[W_BELT_IC + 1 - f]
             st[W_BELT_ALT + f] = 0.0 if not math.isnan(own) and \
                 (math.isnan(other) or own >= other) else 1.0
-            st[W_C_BAD] += 1.0 - st[W_BELT_ALT + f]
+            if t - st[W_T_COUNT] >= params[PR_WALK_LEARN_S]:
+                st[W_C_BAD] += 1.0 - st[W_BELT_ALT + f]
             st[W_BELT_IC + f] = belt_out[j, 0]
         elif belt_out[j, 0] - st[W_BELT_IC + f] >= params[PR_WALK_MIN_STANCE_S] and \
                 st[W_BELT_ALT + f] == 1.0:
@@ -169,13 +172,15 @@ def walk_step(t, heel_fwd, toe_fwd, leg_len_px, belt_out, n_belt, has_belt, para
                 st[W_FRAC] += 0.3 * ((b - st[W_LAST_P]) / st[W_STEP] - st[W_FRAC])
             n = _walk_event(st, b, st[W_FRAC] >= 0.5, st[W_VALLEY + 5], same_frac, wout, n)
     # Walking detector in when the belt model finds less than the share of its contacts
-    # (after the wait, or at once when its feet stopped alternating: one non-alternating
-    # contact, decayed a little, is >= 0.9); out when it finds as many (and 3): a belt
-    # model that fits now and then does not take the word back and forth.
+    # (after the wait, or at once when its feet stopped alternating -- one non-alternating
+    # contact, decayed a little, is >= 0.9 -- at a walker's cadence); out when it finds as
+    # many (and 3): a belt model that fits now and then does not take the word back and
+    # forth.
     share = params[PR_WALK_BELT_SHARE]
     if st[W_MODE] == 0.0:
         if st[W_C_WALK] >= 2.0 and st[W_C_BELT] < share * st[W_C_WALK] and \
-                (t - st[W_T_COUNT] >= params[PR_WALK_WAIT_S] or st[W_C_BAD] >= 0.9):
+                (t - st[W_T_COUNT] >= params[PR_WALK_WAIT_S] or
+                 (st[W_C_BAD] >= 0.9 and st[W_STEP] >= params[PR_WALK_MIN_STEP_RUN_S])):
             st[W_MODE] = 1.0
     elif st[W_C_BELT] >= 3.0 and st[W_C_BELT] >= st[W_C_WALK]:
         st[W_MODE] = 0.0
