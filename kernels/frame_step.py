@@ -12,12 +12,13 @@ Inputs: pose landmarks `xy_in` (33, 2) float32 or float64 in pixels (NaN = unsee
 frame time, facing sign `s`, camera side, and the mask (uint8 HxW; any array with
 has_mask=False when there is none). Parameters in `cfg` (C_* below, `frame_step_config`).
 State: the leg-swap, One Euro and gait-event states of their own kernels, plus `aux`
-(A_* below, `new_aux`). Outputs: `xy` (33, 2) the swap-repaired landmarks, `row`
-(N_ROW) the raw features then silhouette_proxies' N_OUT_BANDS values: pelvic tilt, rib
-flare and the five band-line angles the per-stride proxies are formed from (the per-stride
-ring's row, kernels.stride_metrics.N_COLUMNS), `feat_smooth` (N_FEATURES) the smoothed
-features, `ev_out` (4, 3) the events (t_event_s, kind, foot) of this frame; returns how
-many.
+(A_* below, `new_aux`). Outputs: `xy` (33, 2) the swap-repaired landmarks, `row` the raw
+features then silhouette_proxies' `out`: pelvic tilt, rib flare, the five band-line angles
+and the five band contours the per-stride proxies are formed from (the per-stride ring's
+row: kernels.stride_metrics.n_columns(levels_per_band), N_ROW at the default 8 levels; a
+row of N_FEATURES + N_OUT_BANDS takes no contours), `feat_smooth` (N_FEATURES) the
+smoothed features, `ev_out` (4, 3) the events (t_event_s, kind, foot) of this frame;
+returns how many.
 """
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ from kernels._jit import jit
 from kernels.gait_events import gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
-from kernels.silhouette import N_OUT_BANDS, silhouette_proxies
+from kernels.silhouette import profile_out_len, silhouette_proxies
 
-#: Length of `row`: the raw frame features, then silhouette_proxies' full `out`.
-N_ROW = ff.N_FEATURES + N_OUT_BANDS
+#: Length of `row` at the default 8 levels per band (kernels.stride_metrics.N_COLUMNS): the
+#: raw frame features, then silhouette_proxies' `out` with the band contours.
+N_ROW = ff.N_FEATURES + profile_out_len(8)
 
 # cfg layout (floats; counts stored as floats and truncated back).
 C_SWAP_RATIO = 0            # leg_swap ratio
@@ -126,8 +128,8 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
                         int(cfg[C_SWAP_RETURN_FRAMES]), -1.0, steps)
     feat = row[:ff.N_FEATURES]
     ff.frame_features(xy, s, camera_left, feat)
-    sil = row[ff.N_FEATURES:N_ROW]
-    for k in range(N_OUT_BANDS):
+    sil = row[ff.N_FEATURES:]
+    for k in range(sil.shape[0]):
         sil[k] = math.nan
     if has_mask and math.isfinite(feat[ff.F_TRUNK_LEN_PX]):
         arms = np.empty((6, 2))

@@ -19,7 +19,7 @@ from kernels import frame_step as fs
 from kernels.gait_events import gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
-from kernels.silhouette import N_OUT_BANDS, silhouette_proxies
+from kernels.silhouette import silhouette_proxies
 
 _ARMS = np.array(fs._ARMS)
 _HEELS = np.array(fs._HEELS)
@@ -47,7 +47,7 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
                         float(gain), int(cfg[fs.C_SWAP_RETURN_FRAMES]), -1.0, float(steps))
     feat = np.full(ff.N_FEATURES, np.nan)
     ff.frame_features(xy, s, camera_left, feat)
-    sil = np.full(N_OUT_BANDS, np.nan)
+    sil = np.full(row.shape[0] - ff.N_FEATURES, np.nan)
     if has_mask and np.isfinite(feat[ff.F_TRUNK_LEN_PX]):
         silhouette_proxies(mask, int(cfg[fs.C_MASK_THRESHOLD]), feat[ff.F_HIP_X],
                            feat[ff.F_HIP_Y], feat[ff.F_SHOULDER_X], feat[ff.F_SHOULDER_Y], s,
@@ -55,7 +55,7 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
                            float(cfg[fs.C_CORE_HALF_DEPTH_TRUNK]),
                            float(cfg[fs.C_ARM_HALF_WIDTH_TRUNK]), sil)
     row[:ff.N_FEATURES] = feat
-    row[ff.N_FEATURES:fs.N_ROW] = sil
+    row[ff.N_FEATURES:] = sil
     tl = feat[ff.F_TRUNK_LEN_PX]
     if math.isfinite(tl):
         trunk = aux[fs.A_TRUNK_LEN_PX]

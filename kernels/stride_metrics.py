@@ -7,17 +7,18 @@ metrics over [c0, to], hip extension at `to`, vertical oscillation over the step
 posture medians over the whole stride. Values at an event instant are interpolated between
 the two frames around it, so they do not depend on where the frames happen to fall.
 
-Pelvic tilt and rib flare are formed from the stride's median of each silhouette band line
-(each over the frames where that line is in view), not as the median of the per-frame
-proxies: an arm covers one of the lines in most frames, so a per-frame proxy, which needs
-all its lines in the same frame, is NaN in ~75 % (tilt) and ~90 % (flare) of synthetic
-frames, and the few frames left are those where the arms happen to be clear, a biased
-few (kernels/silhouette.md). Same formulas as the per-frame kernel: a stride whose only
-band lines come from one frame reads that frame's proxies.
+Rib flare: from the stride's median of each silhouette band line (each over the frames
+where it is in view); a per-frame proxy needs its three lines in one frame, NaN in ~90 % of
+frames, and those few are biased (kernels/silhouette.md). Pelvic tilt: from the band
+contours pooled level by level over the stride (kernels/silhouette_pool.py); landmark
+jitter moves a band along the curved back and which frames' lines pass depends on where
+it moved, so band-angle medians lean (tilt 30 read 37 under the issue's noise). The pooled
+flare is not used: on the gym clip the belly shows only between the treadmill's handles.
 
-Inputs: frame times t (m,) in seconds and per-frame values V (m, N_COLUMNS): the
-frame_features columns followed by silhouette_proxies' N_OUT_BANDS outputs (COL_PELVIC_TILT,
-COL_RIB_FLARE, then the band-line angles COL_SACRAL_DEG .. COL_BELLY_DEG).
+Inputs: frame times t (m,) in seconds and per-frame values V (m, n_columns(levels)): the
+frame_features columns, then silhouette_proxies' profile_out_len(levels) outputs
+(COL_PELVIC_TILT, COL_RIB_FLARE, band angles COL_SACRAL_DEG .. COL_BELLY_DEG, the five band
+contours from COL_CONTOURS); the level count is read from V's width.
 Outputs: a vector indexed by the S_* constants; NaN where not measurable.
 """
 from __future__ import annotations
@@ -30,14 +31,15 @@ from kernels._jit import jit
 from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
                                     F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
-                                    F_TRUNK_LEAN_DEG, N_FEATURES)
-from kernels.silhouette import N_OUT_BANDS
+                                    F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, N_FEATURES)
+from kernels.silhouette import N_OUT_BANDS, N_PROFILES, profile_out_len
+from kernels.silhouette_pool import pooled_band_angles, pooled_band_angles_ref
 from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
                                     MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
                                     mean_before_ref)
 
-# The ring row: frame_features, then silhouette_proxies' `out` of N_OUT_BANDS (its order).
+# The ring row: frame_features, then silhouette_proxies' profile_out_len(levels) `out`.
 COL_PELVIC_TILT = N_FEATURES        # per-frame proxies (the live per-frame readout)
 COL_RIB_FLARE = N_FEATURES + 1
 COL_SACRAL_DEG = N_FEATURES + 2     # band-line angles: sacral back, lumbar back,
@@ -45,7 +47,18 @@ COL_LUMBAR_DEG = N_FEATURES + 3
 COL_RIB_FRONT_DEG = N_FEATURES + 4  # rib front, rib back,
 COL_RIB_BACK_DEG = N_FEATURES + 5
 COL_BELLY_DEG = N_FEATURES + 6      # lower-trunk front
-N_COLUMNS = N_FEATURES + N_OUT_BANDS
+COL_CONTOURS = N_FEATURES + N_OUT_BANDS  # the 5 band contours (their order), `levels` each
+DEFAULT_LEVELS_PER_BAND = 8        # GaitSettings.levels_per_band's default
+#: A level's pooled offset needs it in view in at least this many of the stride's frames.
+POOL_MIN_FRAMES = 2
+
+
+def n_columns(levels_per_band: int) -> int:
+    """Width of the ring row (frame_step's `row`) for this many levels per band."""
+    return N_FEATURES + profile_out_len(levels_per_band)
+
+
+N_COLUMNS = n_columns(DEFAULT_LEVELS_PER_BAND)
 #: Values at an instant are read only from frames this close to it (dropped frames leave
 #: holes; a live station under load drops frames in bursts).
 MAX_READ_GAP_S = 0.1
@@ -181,6 +194,27 @@ def _range_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float,
 
 
 @jit
+def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float) -> float:
+    """Pelvic tilt of the band contours pooled over the frames t0 <= t <= t1 (module doc);
+    the trunk length for the fit's px floors is the median over those frames."""
+    levels = (V.shape[1] - COL_CONTOURS) // N_PROFILES
+    if levels < 2:
+        return math.nan
+    n_c = N_PROFILES * levels
+    rows = np.empty((t.shape[0], n_c))
+    n = 0
+    for i in range(t.shape[0]):
+        if t0 <= t[i] <= t1:
+            for k in range(n_c):
+                rows[n, k] = V[i, COL_CONTOURS + k]
+            n += 1
+    res = np.empty(1)
+    pooled_band_angles(rows[:n], 0, levels, _median_between(t, V[:, F_TRUNK_LEN_PX], t0, t1),
+                       POOL_MIN_FRAMES, res)
+    return res[0]
+
+
+@jit
 def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: float,
                    c1: float, c2: float, other_toe_off: float, leg_len_px: float,
                    px_per_cm: float, shrug_baseline_pct: float, belt_angle_deg: float,
@@ -198,9 +232,8 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid, MAX_READ_GAP_S)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = trunk_mid - body_mid
+    out[S_PELVIC_TILT] = _pooled_tilt(t, V, c0, c2)
     # From the band lines' medians (module doc), in the per-frame kernel's arithmetic.
-    out[S_PELVIC_TILT] = _median_between(t, V[:, COL_SACRAL_DEG], c0, c2) \
-        - _median_between(t, V[:, COL_LUMBAR_DEG], c0, c2)
     belly = _median_between(t, V[:, COL_BELLY_DEG], c0, c2)
     out[S_RIB_FLARE] = belly - 0.5 * (_median_between(t, V[:, COL_RIB_FRONT_DEG], c0, c2)
                                       + _median_between(t, V[:, COL_RIB_BACK_DEG], c0, c2))
@@ -321,7 +354,12 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     body_mid = _interp_ref(t, V[:, F_BODY_LEAN_DEG + foot], t_mid)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
-    out[S_PELVIC_TILT] = med(COL_SACRAL_DEG, c0, c2) - med(COL_LUMBAR_DEG, c0, c2)
+    levels = (V.shape[1] - COL_CONTOURS) // N_PROFILES
+    if levels >= 2:
+        inside = (t >= c0) & (t <= c2)
+        out[S_PELVIC_TILT] = pooled_band_angles_ref(
+            V[inside, COL_CONTOURS:COL_CONTOURS + N_PROFILES * levels], 0, levels,
+            med(F_TRUNK_LEN_PX, c0, c2), POOL_MIN_FRAMES)[0]
     out[S_RIB_FLARE] = med(COL_BELLY_DEG, c0, c2) \
         - 0.5 * (med(COL_RIB_FRONT_DEG, c0, c2) + med(COL_RIB_BACK_DEG, c0, c2))
     foot_deg = V[:, F_FOOT_DEG + foot]

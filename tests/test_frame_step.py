@@ -38,7 +38,8 @@ class Path:
         self.swap, self.euro = ls.new_state(), oe.new_state(66)
         self.params, self.ev_state = ge.event_params(fps), ge.new_event_state()
         self.aux = fs.new_aux()
-        self.xy, self.row = np.full((33, 2), np.nan), np.full(fs.N_ROW, np.nan)
+        n_row = sm.n_columns(int(cfg[fs.C_LEVELS_PER_BAND]))     # the analyzer's ring row
+        self.xy, self.row = np.full((33, 2), np.nan), np.full(n_row, np.nan)
         self.feat_smooth, self.ev_out = np.full(ff.N_FEATURES, np.nan), np.zeros((4, 3))
 
     def step(self, xy_in, t_s, s, camera_left, mask) -> int:
@@ -93,6 +94,13 @@ def runner_frames(st, rng=None, nan_frac=0.0, drop_frac=0.0, swap_frac=0.0,
 def test_fused_equals_step_by_step_on_a_runner(runner):
     _, events = run_both(runner_frames(runner), s=float(runner.facing_sign))
     assert len(events) >= 4          # the stream did exercise the event kernel
+
+
+def test_fused_equals_step_by_step_with_12_levels_per_band(runner):
+    cfg = frame_step_config(GaitSettings(fps=30.0, levels_per_band=12))
+    out, _ = run_both(runner_frames(runner)[:60], s=float(runner.facing_sign), cfg=cfg)
+    assert out[0][1].shape == (sm.n_columns(12),)
+    assert np.isfinite(np.array([o[1][sm.COL_CONTOURS:] for o in out])).any()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -161,17 +169,19 @@ def test_fused_outputs_match_the_numpy_references(runner):
         ref = sil_ref.silhouette_proxies_ref(
             mask, g.mask_threshold, row[ff.F_HIP_X], row[ff.F_HIP_Y], row[ff.F_SHOULDER_X],
             row[ff.F_SHOULDER_Y], s, arms, g.levels_per_band, g.core_half_depth_trunk,
-            g.arm_half_width_trunk, bands=True)
+            g.arm_half_width_trunk, profiles=True)
         np.testing.assert_allclose(row[ff.N_FEATURES:], ref, atol=1e-9, equal_nan=True)
         measured += int(np.isfinite(ref).any())
     assert measured > 10
 
 
 def test_the_row_is_the_stride_rings_layout(runner):
-    """frame_step writes the ring row kernels.stride_metrics reads: the proxies, then the
-    band lines in silhouette_proxies' order; a stride whose band lines all come from one
-    frame reads exactly that frame's per-frame proxies."""
-    assert fs.N_ROW == sm.N_COLUMNS == ff.N_FEATURES + sil.N_OUT_BANDS
+    """frame_step writes the ring row kernels.stride_metrics reads: the proxies, the band
+    lines, then the band contours in silhouette_proxies' order. A stride whose frames are
+    all one frame reads that frame's proxies (the pooled contour is that frame's)."""
+    assert fs.N_ROW == sm.N_COLUMNS == ff.N_FEATURES + sil.profile_out_len(8) \
+        == sm.n_columns(GaitSettings(fps=30.0).levels_per_band)
+    assert sm.COL_CONTOURS == sm.COL_BELLY_DEG + 1 == ff.N_FEATURES + sil.N_OUT_BANDS
     out, _ = run_both(runner_frames(runner), s=float(runner.facing_sign))
     rows = np.array([o[1] for o in out])
     np.testing.assert_array_equal(rows[:, sm.COL_PELVIC_TILT],
@@ -181,14 +191,29 @@ def test_the_row_is_the_stride_rings_layout(runner):
     bands = rows[:, sm.COL_SACRAL_DEG:sm.COL_BELLY_DEG + 1]
     full = np.flatnonzero(np.isfinite(bands).all(1))
     assert len(full) >= 3, "no frame of the runner shows all five band lines"
+    assert np.isfinite(rows[:, sm.COL_CONTOURS:]).mean() > 0.3
     stride = np.empty(sm.N_STRIDE)
     for k in full:
-        t = np.array([runner.t_s[k]])
-        sm.stride_metrics(t, rows[k:k + 1], 0, t[0], t[0], np.nan, t[0] + 0.5, np.nan, 150.0,
-                          2.0, 0.0, 0.0, stride)
-        assert stride[sm.S_PELVIC_TILT] == rows[k, sm.COL_PELVIC_TILT]
+        t = np.array([runner.t_s[k], runner.t_s[k] + 0.01])
+        two = rows[[k, k]]                       # pooling needs a level in two frames
+        sm.stride_metrics(t, two, 0, t[0], t[0], np.nan, t[1], np.nan, 150.0, 2.0, 0.0, 0.0,
+                          stride)
+        assert stride[sm.S_PELVIC_TILT] == pytest.approx(rows[k, sm.COL_PELVIC_TILT], abs=1e-9)
         assert stride[sm.S_RIB_FLARE] == rows[k, sm.COL_RIB_FLARE]
         assert np.isfinite(stride[[sm.S_PELVIC_TILT, sm.S_RIB_FLARE]]).all()
+
+
+def test_a_row_without_contours_keeps_the_band_lines(runner):
+    """A row of N_FEATURES + N_OUT_BANDS (no room for contours) gets the same proxies and
+    band lines as the full row."""
+    frames = runner_frames(runner)[:40]
+    full, _ = run_both(frames, s=float(runner.facing_sign))
+    cfg = frame_step_config(GaitSettings(fps=30.0))
+    short = Path(fs.frame_step, 30.0, cfg)
+    short.row = np.full(ff.N_FEATURES + sil.N_OUT_BANDS, np.nan)
+    for (xy, t_s, mask), (_, row, _, _) in zip(frames, full):
+        short.step(xy, t_s, float(runner.facing_sign), True, mask)
+        np.testing.assert_array_equal(short.row, row[:len(short.row)])
 
 
 def test_event_input_matches_the_event_wrapper(runner):

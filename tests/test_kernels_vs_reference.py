@@ -239,10 +239,19 @@ def test_deeper_lumbar_hollow_reads_as_more_pelvic_tilt():
 def test_stride_metrics(seed):
     from kernels import stride_metrics as sm
     rng = np.random.default_rng(seed)
+    pooled_tilts = 0
     for trial in range(60):
         m = int(rng.integers(2, 40))
         t = np.arange(m) / 30.0 if trial % 3 == 0 else np.sort(rng.uniform(0, 1, m))
-        V = rng.normal(0, 10, (m, sm.N_COLUMNS))
+        levels = int(rng.choice([1, 2, 4, 8, 12]))       # the ring row's width gives it
+        V = rng.normal(0, 10, (m, sm.n_columns(levels)))
+        # Band contours (offsets in T) smooth enough that the pooled band lines pass.
+        h = np.linspace(0, 1, levels)
+        for p in range(5):
+            cols = slice(sm.COL_CONTOURS + p * levels, sm.COL_CONTOURS + (p + 1) * levels)
+            V[:, cols] = rng.normal(0, 0.2) + rng.normal(0, 0.3) * h \
+                + rng.normal(0, 0.005, (m, levels))
+        V[:, ff.F_TRUNK_LEN_PX] = rng.choice([np.nan, 0.5, 40.0, 200.0])   # the px floors
         V[rng.random(V.shape) < (0.0 if trial % 4 == 0 else 0.2)] = np.nan
         c0, to, c1, oto, c2 = np.sort(rng.uniform(-0.1, 1.1, 5))
         if trial % 7 == 0:
@@ -253,6 +262,8 @@ def test_stride_metrics(seed):
         sm.stride_metrics(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0, out)
         ref = sm.stride_metrics_ref(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0)
         np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-9, equal_nan=True)
+        pooled_tilts += int(np.isfinite(out[sm.S_PELVIC_TILT]))
+    assert pooled_tilts >= 5, "the pooled tilt path was hardly exercised"
 
 
 def test_stride_metrics_on_a_known_stride():

@@ -5,7 +5,8 @@ and the pooling kernel against its NumPy reference.
 Strides are the analyzer's (each runs from one contact of a foot to its next), the frames
 are the synthetic sessions of tests/test_silhouette_synth.py. Run
 `python tests/test_silhouette_pool.py` for the table: per stride band-angle medians (what
-kernels/stride_metrics.py forms now) beside the pooled contours, with and without noise.
+kernels/stride_metrics.py forms the flare from) beside the pooled contours (its tilt), with
+and without noise.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ def pooled_per_stride(ses: Session, min_frames: int = MIN_FRAMES) -> np.ndarray:
 
 
 def band_medians_per_stride(ses: Session) -> np.ndarray:
-    """(strides, 2): tilt and flare from the stride's band-angle medians (stride_metrics)."""
+    """(strides, 2): tilt and flare from the stride's band-angle medians (stride_metrics'
+    flare)."""
     res = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -168,11 +168,10 @@ def test_pelvic_tilt_within_3deg(tilt_sweep):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(reason="tilt 10 with flare 20 reads 12.53 per stride for truth 7.49 (5.04 "
-                          "off; every other flare within 1.0): the lumbar line reads 13.8 "
-                          "for 17.1 in the 34% of frames where an arm leaves it in view",
-                   strict=True)
 def test_pelvic_tilt_within_3deg_over_the_flare_sweep(flare_sweep):
+    """Tilt 10 with flare 20 read 12.53 for 7.49 from the band-angle medians (the lumbar
+    line reads 13.8 for 17.1 in the 34 % of frames where an arm leaves it in view); from
+    the contours pooled over the stride it reads 8.97."""
     for knob, (truth, meas, _) in zip(FLARE_SWEEP, flare_sweep):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
@@ -213,13 +212,10 @@ def test_rib_flare_within_3deg_with_the_issues_noise(noisy_tilt_30):
     assert (finite >= 0.8).all() and abs(meas[1] - truth[1]) <= 3.0, (truth, meas, finite)
 
 
-@pytest.mark.xfail(reason="with 2 px jitter, 2% drops and 4 swaps/min, tilt 30 reads 37.09 per "
-                          "stride for truth 30.33 (tilt 35: 41.34 for 34.84; tilt 10 with "
-                          "flare 15: 19.31 for 10.10); within 1.6 without the noise. The "
-                          "contours pooled per stride (tests/test_silhouette_pool.py) read "
-                          "31.81, 35.31, 10.89: stride_metrics does not use them yet",
-                   strict=True)
 def test_pelvic_tilt_within_3deg_with_the_issues_noise(noisy_tilt_30):
+    """With 2 px jitter, 2 % drops and 4 swaps/min the band-angle medians read tilt 30 as
+    37.09 (landmark jitter moves the bands along the curved back, and which frames' lines
+    pass depends on where they moved); the contours pooled over the stride read 31.33."""
     truth, meas, _ = noisy_tilt_30
     assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
 

@@ -167,18 +167,20 @@ def test_flat_is_the_feet_own_mid_stance_reading():
     assert foot[k0] > 0
 
 
-def test_pelvic_tilt_and_rib_flare_from_band_lines_seen_in_different_frames():
+def _contour_cols(profile: int, levels: int = sm.DEFAULT_LEVELS_PER_BAND) -> slice:
+    start = sm.COL_CONTOURS + profile * levels
+    return slice(start, start + levels)
+
+
+def test_rib_flare_from_band_lines_seen_in_different_frames():
     """An arm covers some band line in most frames, so the per-frame proxies are NaN there;
-    the stride's values come from each band line's median over the frames it is in view,
+    the stride's flare comes from each band line's median over the frames it is in view,
     in the per-frame kernel's arithmetic (kernel == reference)."""
     t = np.arange(24) / FPS
     V = np.full((len(t), sm.N_COLUMNS), np.nan)      # per-frame proxies NaN all stride
     k = np.arange(len(t))
-    sacral, lumbar = 31.0 + k % 3, 12.0 + k % 5
     rib_f, rib_b, belly = -2.0 + k % 2, 4.0 + k % 3, 9.0 + k % 4
-    V[0::3, sm.COL_SACRAL_DEG] = sacral[0::3]           # each line in its own frames
-    V[1::3, sm.COL_LUMBAR_DEG] = lumbar[1::3]
-    V[0::4, sm.COL_RIB_FRONT_DEG] = rib_f[0::4]
+    V[0::4, sm.COL_RIB_FRONT_DEG] = rib_f[0::4]        # each line in its own frames
     V[1::4, sm.COL_RIB_BACK_DEG] = rib_b[1::4]
     V[2::4, sm.COL_BELLY_DEG] = belly[2::4]
     V[:, ff.F_TRUNK_LEAN_DEG] = 5.0
@@ -193,14 +195,50 @@ def test_pelvic_tilt_and_rib_flare_from_band_lines_seen_in_different_frames():
     def med(col):
         return np.nanmedian(V[sel, col])
 
-    assert out[sm.S_PELVIC_TILT] == med(sm.COL_SACRAL_DEG) - med(sm.COL_LUMBAR_DEG)
     assert out[sm.S_RIB_FLARE] == med(sm.COL_BELLY_DEG) - 0.5 * (
         med(sm.COL_RIB_FRONT_DEG) + med(sm.COL_RIB_BACK_DEG))
-    # One line never in view: that proxy is NaN, the other is unaffected.
-    V[:, sm.COL_RIB_BACK_DEG] = np.nan
+    assert np.isnan(out[sm.S_PELVIC_TILT])           # no contours: no tilt
+    V[:, sm.COL_RIB_BACK_DEG] = np.nan                 # one line never in view
     sm.stride_metrics(t, V, *args, out)
     assert np.isnan(out[sm.S_RIB_FLARE])
-    assert out[sm.S_PELVIC_TILT] == med(sm.COL_SACRAL_DEG) - med(sm.COL_LUMBAR_DEG)
+
+
+def _back_contours(t: np.ndarray, sacral_deg: float, lumbar_deg: float, levels: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Rows of n_columns(levels) with straight sacral and lumbar back contours (offsets in T
+    whose angle atan(df/dh) is given), each level covered in a random 60 % of frames and
+    jittered by 0.001 T; the band-angle columns stay NaN (no band passes in any frame)."""
+    V = np.full((len(t), sm.n_columns(levels)), np.nan)
+    for p, (deg, (lo, hi)) in enumerate(((sacral_deg, (0.0, 0.2)), (lumbar_deg, (0.25, 0.45)))):
+        h = lo + (hi - lo) * np.arange(levels) / (levels - 1)
+        block = -0.2 + np.tan(np.radians(deg)) * (h - lo) \
+            + rng.normal(0, 0.001, (len(t), levels))
+        block[rng.random(block.shape) < 0.6] = np.nan
+        V[:, _contour_cols(p, levels)] = block
+    V[:, ff.F_TRUNK_LEN_PX] = 90.0
+    return V
+
+
+@pytest.mark.parametrize("levels", [4, 8, 12])
+def test_pelvic_tilt_from_the_contours_pooled_over_the_stride(levels):
+    """No frame shows a whole band line; the stride's tilt comes from each level's median
+    over the frames it is in view (kernels/silhouette_pool.py), for the level count the
+    row's width gives; frames outside the stride do not count; kernel == reference."""
+    rng = np.random.default_rng(levels)
+    t = np.arange(24) / FPS
+    V = _back_contours(t, 12.0, -8.0, levels, rng)
+    V[[0, 23], _contour_cols(1, levels).start] = 5.0    # outside [c0, c2]: far off
+    c0, c2 = t[1], t[22]
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    out = np.empty(sm.N_STRIDE)
+    sm.stride_metrics(t, V, *args, out)
+    np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-12,
+                               atol=1e-9, equal_nan=True)
+    assert out[sm.S_PELVIC_TILT] == pytest.approx(20.0, abs=1.0)
+    assert np.isnan(out[sm.S_RIB_FLARE])
+    V[1:23, _contour_cols(1, levels)] = np.nan          # the lumbar band never in view
+    sm.stride_metrics(t, V, *args, out)
+    assert np.isnan(out[sm.S_PELVIC_TILT])
 
 
 def test_no_value_is_read_across_a_hole_of_dropped_frames():

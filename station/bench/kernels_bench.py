@@ -60,12 +60,14 @@ def _run_kernels(st: BenchStream, fresh_mask: bool = True) -> tuple[float, np.nd
     long evicted from the cache: ~6 us a frame more on this machine, reported apart."""
     n = len(st.t_s)
     s = float(st.facing_sign)
-    cfg = frame_step_config(_settings(st))
+    g = _settings(st)
+    cfg = frame_step_config(g)
+    n_cols = sm.n_columns(g.levels_per_band)      # the analyzer's ring row
     swap_state, euro_state, ev_state = ls.new_state(), oe.new_state(66), ge.new_event_state()
     params, aux = ge.event_params(st.fps), fs.new_aux()
-    xy, row, feat_s, ev_out = np.empty((33, 2)), np.empty(sm.N_COLUMNS), \
+    xy, row, feat_s, ev_out = np.empty((33, 2)), np.empty(n_cols), \
         np.empty(ff.N_FEATURES), np.empty((4, 3))
-    V = np.full((n, sm.N_COLUMNS), np.nan)
+    V = np.full((n, n_cols), np.nan)
     masks = [m.astype(np.uint8) * 255 for m in st.masks]
     xy_all = st.xy.astype(np.float32)        # as poses arrive (Pose.xy is float32)
     t_all = [float(t) for t in st.t_s]
@@ -105,7 +107,7 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
         f = ff.frame_features_ref(xy[None], s, s > 0)[0]
         sil_ref.silhouette_proxies_ref(masks[i], 128, f[ff.F_HIP_X], f[ff.F_HIP_Y],
                                    f[ff.F_SHOULDER_X], f[ff.F_SHOULDER_Y], s, xy[_ARMS],
-                                   *sil_args, bands=True)
+                                   *sil_args, profiles=True)
     smooth = oe.one_euro_ref(repaired.reshape(n, 66), st.t_s, 3.0, 0.02, 1.0, 0.1)
     for i in range(n):
         ff.frame_features_ref(smooth[i].reshape(1, 33, 2), s, s > 0)

@@ -18,8 +18,8 @@ import numpy as np
 from kernels import frame_features as ff
 from kernels import frame_step as fs
 from kernels import leg_swap, one_euro
-from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_COLUMNS, N_STRIDE,
-                                    STRIDE_METRIC_NAMES, stride_metrics)
+from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_STRIDE,
+                                    STRIDE_METRIC_NAMES, n_columns, stride_metrics)
 from station.contracts import FrameMetrics, GaitEvent, Pose, StrideMetrics
 from station.gait.asymmetry import AsymmetryWindow
 from station.gait.events import KINDS, GaitEventDetector
@@ -90,15 +90,16 @@ class GaitAnalyzer:
         self.facing = FacingTracker(settings.facing)
         self.scale = SessionScale(settings.height_cm, settings.belt_kmh)
         self._pending: list[Pose] = []
+        n_cols = n_columns(settings.levels_per_band)
         self._ring = FrameRing(max(8, int(math.ceil(settings.ring_s * settings.fps * 1.5))),
-                               N_COLUMNS)
+                               n_cols)
         # One kernel call per frame (kernels.frame_step): its parameters, state and outputs.
         self._step_cfg = frame_step_config(settings)
         self._aux = fs.new_aux()        # also the smoothed trunk length, kept across resets
         self._xy = np.empty((33, 2))
-        # Raw features, then pelvic tilt, rib flare and the silhouette band lines they are
-        # formed from (kernels.stride_metrics.COL_*): the per-stride ring's row.
-        self._row = np.full(N_COLUMNS, np.nan)
+        # Raw features, then pelvic tilt, rib flare, the silhouette band lines and band
+        # contours they are formed from (kernels.stride_metrics.COL_*): the ring's row.
+        self._row = np.full(n_cols, np.nan)
         self._feat_smooth = np.full(ff.N_FEATURES, np.nan)
         self._ev_out = np.empty((4, 3))
         self._stride_out = np.empty(N_STRIDE)
@@ -237,9 +238,9 @@ class GaitAnalyzer:
     def _frame_metrics(self, pose: Pose, feat: np.ndarray, found: bool) -> FrameMetrics:
         # Pelvic tilt and rib flare here are this frame's own, NaN whenever an arm covers
         # one of their band lines (most frames). The live gauges show the per-stride values
-        # (station/live/processor.py), formed from the band lines' medians over the stride,
-        # so they are not NaN; a running median here would cost every frame for nothing
-        # that is drawn.
+        # (station/live/processor.py), formed over the stride (band contours pooled for the
+        # tilt, band lines' medians for the flare), so they are not NaN; a running median
+        # here would cost every frame for nothing that is drawn.
         values = {
             "trunk_lean_deg": float(feat[ff.F_TRUNK_LEAN_DEG]),
             "head_forward_pct": float(feat[ff.F_HEAD_FORWARD_PCT]),
