@@ -7,7 +7,9 @@ the treadmill's two front handles in ~93 % of the frames.
 - Pelvic tilt reads the angle between the back contour just above MediaPipe's hip points
   and the contour above it: the lower back's normal inward curve, which the picture shows
   as a moderate arch, neither flat nor extreme: 5..30 degrees is what a person can defend
-  from the frames. It must be finite on most strides.
+  from the frames. It must be finite on most strides. From the contours pooled over each
+  stride (kernels/stride_metrics.py) it is finite on 14 of 14 strides, 15.6..23.8, median
+  19.4 (band-angle medians gave 16.0..22.1, median 18.3).
 - Rib flare needs the front of the lower trunk, which the handles cover: the kernel drops
   the smeared (soft) edges the handles leave in the mask and a belly line more than 20
   degrees off the trunk axis (the handles' crisp top edges read -20..-33). All three flare
