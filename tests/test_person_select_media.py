@@ -58,9 +58,6 @@ def test_tracked_hips_follow_the_walker_across_the_frame(two_people):
     assert np.mean(y > 0.5 * height) > 0.95
 
 
-@pytest.mark.xfail(strict=True, reason="measured at b288a57: activity 'none', 0 strides, "
-                   "9 events of which 2 left-foot (hip cadence 99 spm) from the 138 frames "
-                   "of her; the events detector, not the person choice")
 def test_walker_is_reported_as_walking(two_people):
     summary, _, _, _ = two_people
     assert summary["activity"] == "walking"
