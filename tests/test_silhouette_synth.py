@@ -220,6 +220,40 @@ def test_pelvic_tilt_within_3deg_with_the_issues_noise(noisy_tilt_30):
     assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
 
 
+NOISY_TILTS = (-5.0, 0.0, 10.0, 20.0, 30.0, 35.0)
+
+
+@pytest.fixture(scope="module")
+def noisy_tilt_sweep_seed_2():
+    return [stride_summary(session(t, 0.0, seed=2, jitter=2.0, seconds=6.0,
+                                   noise=ISSUE_NOISE)) for t in NOISY_TILTS]
+
+
+def test_pelvic_tilt_rises_with_truth_with_the_issues_noise(noisy_tilt_sweep_seed_2):
+    _finite_on_most_strides(noisy_tilt_sweep_seed_2)
+    truth = np.array([t[0][0] for t in noisy_tilt_sweep_seed_2])
+    meas = np.array([t[1][0] for t in noisy_tilt_sweep_seed_2])
+    assert spearman(truth, meas) >= 0.9, (truth, meas)
+
+
+@pytest.mark.xfail(reason="seed 2 with the issue's noise: tilt -5 reads -1.38 for -5.12 "
+                          "(+3.74), tilt 0 reads 3.15 for -0.04 (+3.20); tilt 10..35 within "
+                          "2.7. Seeds 1 and 3 also read +2.2..+3.3 at tilt -5 and 0",
+                   strict=True)
+def test_pelvic_tilt_within_3deg_over_a_noisy_sweep(noisy_tilt_sweep_seed_2):
+    for knob, (truth, meas, _) in zip(NOISY_TILTS, noisy_tilt_sweep_seed_2):
+        assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
+
+
+@pytest.mark.xfail(reason="tilt 10 with flare 20 under the issue's noise reads 12.83 per "
+                          "stride for truth 7.49 (seed 0; seeds 1-3: 9.68, 9.44, 11.79); "
+                          "without noise 8.97", strict=True)
+def test_pelvic_tilt_at_flare_20_within_3deg_with_the_issues_noise():
+    truth, meas, _ = stride_summary(session(10.0, 20.0, jitter=2.0, seconds=6.0,
+                                            noise=ISSUE_NOISE))
+    assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
+
+
 def band_median_proxies(meas: np.ndarray) -> tuple[float, float]:
     """(tilt, flare) from the session medians of the band angles, each over the frames
     where that band is in view (what a stride's value could be formed from)."""
