@@ -97,3 +97,22 @@ def test_walking_clip_stride_count_fits_its_duration(walk):
     # ~9 s at ~114 steps/min is ~17 foot strikes; each pass's first strike per foot
     # closes no stride, so at most ~13 strides; a detector that finds most gives >= 5.
     assert 5 <= walk["strides"] <= 14
+
+
+def test_walking_clip_feet_alternate_in_each_pass(walk):
+    # A walker's feet land in turn. Each pass (contacts split at the ~1 s turn) has its
+    # steps found, and no foot lands twice in a row: a detector that misreads the walker
+    # (the belt model on an overground walk: stray contacts, one foot's after another)
+    # breaks this even when the cadence happens to fall in range.
+    contacts = sorted((e["t_s"], e["foot"]) for e in walk["events"] if e["kind"] == "contact")
+    passes, current = [], [contacts[0]]
+    for prev, cur in zip(contacts, contacts[1:]):
+        if cur[0] - prev[0] > 1.0:
+            passes.append(current)
+            current = []
+        current.append(cur)
+    passes.append(current)
+    long_passes = [p for p in passes if len(p) >= 4]
+    assert len(long_passes) == 2, passes
+    for p in long_passes:
+        assert all(a[1] != b[1] for a, b in zip(p, p[1:])), p
