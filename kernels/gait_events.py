@@ -44,7 +44,9 @@ changes within a step, heel heights jitter by more than tol_y, a walker may walk
 backward), so the belt model finds few of the contacts, and stray ones. A second,
 label-free walking detector (gait_events_walk: Zeni's most anterior heel / most posterior
 toe) runs beside it every frame and takes the word while the belt model finds fewer than
-half as many stances as it finds steps; on a treadmill the belt model keeps it.
+half as many stances as it finds steps (at once, at a walker's cadence, when the belt
+model's feet stop alternating; the handover neither repeats nor drops the landing at it);
+on a treadmill the belt model keeps it.
 
 Modules: gait_events_state (parameters, state layout, belt learning), gait_events_fit
 (bootstrap and hinge fits), gait_events_pending (contacts waiting for fit_s of stance),
