@@ -4,8 +4,11 @@ Physics used. On a treadmill the stance foot rests on the belt: its contact poin
 toe) sits at the belt's image height (one level per foot: the near and far foot land at
 different heights under perspective) and moves backward at belt speed, so its anchor
 u = forward_x + v_belt * t stays constant. Before contact the foot moves backward slower
-than the belt and is a little above it; the contact instant is the hinge where the point's
-lag behind its stance line plus its height above the belt reaches zero. In stance a seen
+than the belt and is a little above it; the contact instant is the knee of a joint
+least-squares hinge in time where the foot's lag behind its stance line and the point's
+height above the belt both reach zero, each approaching along a fixed-curvature path (a
+landing foot decelerates; a straight line met walking contacts up to a frame early) over
+pre_s (0.2 s) of frames; a heel's lag is averaged with its toe's. In stance a seen
 point counts as on the belt while it is not above the belt level by more than the
 tolerance (height only: a 2 px jitter in x must not end a stance). At toe-off the toe
 rises off the belt; its rising height fitted as a hinge gives the instant.
@@ -204,8 +207,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
                 u_hi = max(u_hi, u)
             if not ok or u_hi - u_lo > tol_u:
                 continue
-            tc = _contact_time(st, b, p, kc - 1, s_u / kc, tol_u, params[PR_PRE_S],
-                                params[PR_QUAD] > 0.0, dt)
+            tc = _contact_time(st, b, p, kc - 1, s_u / kc, tol_u, params)
             if tc < best_t:
                 best_t = tc
                 best_p = p

@@ -1,6 +1,6 @@
 """Gait-event kernel: the fits. The belt bootstrap (a point moving backward along a
-straight line at constant height) and the hinge fits that time a contact (the point's
-lag behind its stance line plus its height above the belt reaches zero) and a toe-off
+straight line at constant height) and the hinge fits that time a contact (the foot's
+lag behind its stance line and its height above the belt both reach zero) and a toe-off
 (the toe's height above the belt starts to rise).
 """
 from __future__ import annotations
@@ -10,7 +10,9 @@ import math
 import numpy as np
 
 from kernels._jit import jit
-from kernels.gait_events_state import RING, S_BELT_V, S_BELT_Y, S_COUNT, _row
+from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
+                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT,
+                                       RING, S_BELT_V, S_BELT_Y, S_COUNT, _row)
 
 @jit
 def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
@@ -154,37 +156,57 @@ def _gap_mid(st, b, t_ref, dt):
 
 
 @jit
-def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
+def _contact_time(st, b, p, k_first, anchor, tol_u, params):
     """Contact instant of point p whose stance (anchor u) was confirmed from `k_first` rows
-    back: the hinge where the point's lag behind its stance line (anchor - u; the foot moves
-    backward slower than the belt before it lands) reaches zero, fitted over the stance
+    back: the knee of a joint hinge in time (_hinge2_time) of the foot's lag behind its
+    stance line (anchor - u: the foot moves backward slower than the belt before it lands
+    and stops on it; for a heel, the mean of heel's and toe's when both are seen, which
+    halves the jitter; a landing toe's heel still swings down, and averaging it read
+    forefoot strikes flatter) and its point's height above the belt, fitted over the stance
     frames and `pre_s` of frames before them (a gap right before the stance moves that
     window back by the gap; times are the frames' own: dropped frames leave gaps, not
     errors). Too few frames to fit: midway between the first stance frame and the one
     before it, at most a frame period before the stance."""
+    dt = params[PR_DT_S]
+    quad = params[PR_QUAD] > 0.0
     v = st[b + S_BELT_V]
     cnt = int(st[b + S_COUNT])
     ts = np.empty(RING)
-    zs = np.empty(RING)
+    us = np.empty(RING)
+    hs = np.empty(RING)
     t_first = st[_row(st, b, k_first)]
     # pre_s of frames before the stance: a gap right before it moves the window back
     t_pre = t_first
     if k_first + 1 < cnt:
         t_pre = min(t_first, st[_row(st, b, k_first + 1)] + dt)
+    # a heel's toe: its anchor from its stance rows
+    q = 1 - p
+    anc_q = 0.0
+    n_q = 0
+    if params[PR_FOOT_LAG] > 0.0 and p == 0:
+        for k in range(k_first + 1):
+            r = _row(st, b, k)
+            if not math.isnan(st[r + 1 + 2 * q]):
+                anc_q += st[r + 1 + 2 * q] + v * st[r]
+                n_q += 1
     m = 0
     n_pre = 0
     for k in range(cnt - 1, -1, -1):
         r = _row(st, b, k)
         x = st[r + 1 + 2 * p]
-        if math.isnan(x) or st[r] < t_pre - pre_s - 1e-9:
+        if math.isnan(x) or st[r] < t_pre - params[PR_PRE_S] - 1e-9:
             continue
-        z = anchor - (x + v * st[r]) + (st[b + S_BELT_Y] - st[r + 2 + 2 * p])
-        if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
+        lag = anchor - (x + v * st[r])
+        if n_q > 0 and not math.isnan(st[r + 1 + 2 * q]):
+            lag = 0.5 * (lag + anc_q / n_q - (st[r + 1 + 2 * q] + v * st[r]))
+        h = st[b + S_BELT_Y] - st[r + 2 + 2 * p]
+        if k > k_first and (lag + h > 10.0 * tol_u or lag + h < -tol_u):
             m = 0                       # far off the line: the fit starts after it
             n_pre = 0
             continue
         ts[m] = st[r]
-        zs[m] = z
+        us[m] = lag
+        hs[m] = h
         m += 1
         if k > k_first:
             n_pre += 1
@@ -193,8 +215,68 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, pre_s, quad, dt):
     t_fb = max(_gap_mid(st, b, t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
         return t_fb
-    th = _hinge_time(ts, zs, m, ts[n_pre - 1], ts[m - 1] - dt, False, quad, dt)
+    if quad:
+        for j in range(m):
+            us[j] += hs[j]
+        th = _hinge_time(ts, us, m, ts[n_pre - 1], ts[m - 1] - dt, False, True, dt)
+    else:
+        th = _hinge2_time(ts, us, hs, m, ts[n_pre - 1], ts[m - 1] - dt,
+                          params[PR_KAPPA_U_PER_S], params[PR_KAPPA_Y_PER_S],
+                          params[PR_Y_WEIGHT], dt)
     return t_fb if math.isnan(th) else th
+
+
+@jit
+def _chan_sse(ts, zs, m, th, kappa):
+    """Squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t), c >= 0;
+    inf when there is none."""
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    z0 = 0.0
+    z1 = 0.0
+    for j in range(m):
+        g = max(0.0, th - ts[j])
+        g += kappa * g * g
+        s0 += 1.0
+        s1 += g
+        s2 += g * g
+        z0 += zs[j]
+        z1 += g * zs[j]
+    den = s0 * s2 - s1 * s1
+    if not den > 1e-12:
+        return math.inf
+    c = (s0 * z1 - s1 * z0) / den
+    if c < 0.0:
+        return math.inf
+    a = (z0 - c * s1) / s0
+    sse = 0.0
+    for j in range(m):
+        g = max(0.0, th - ts[j])
+        e = zs[j] - a - c * (g + kappa * g * g)
+        sse += e * e
+    return sse
+
+
+@jit
+def _hinge2_time(ts, us, hs, m, lo, hi, k_u, k_y, w_y, dt):
+    """Joint least-squares hinge in time of the lag (us) and, weighted w_y, the height (hs):
+    each is a constant from the knee th on and a + c*(g + kappa*g^2) before it (g = th - t,
+    c >= 0, kappa (1/s) the approach's fixed curvature per coordinate: a landing foot
+    decelerates, its height more than its lag; a line met the stance early, by a frame at
+    60 fps walking). th on a dt/8 grid over [lo, hi]."""
+    best = math.inf
+    best_t = math.nan
+    steps = int((hi - lo) / (dt / 8.0)) + 1
+    for step in range(steps + 1):
+        th = min(lo + step * (dt / 8.0), hi)
+        sse = _chan_sse(ts, us, m, th, k_u)
+        if w_y > 0.0:
+            sse += w_y * _chan_sse(ts, hs, m, th, k_y)
+        if sse < best - 1e-9:
+            best = sse
+            best_t = th
+    return best_t
 
 
 @jit

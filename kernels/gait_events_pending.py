@@ -10,7 +10,7 @@ import math
 from kernels._jit import jit
 from kernels.gait_events_fit import _contact_time
 from kernels.gait_events_state import (CONTACT, FOOT_SIZE, PR_CONTACT_LAG_S, PR_DT_S,
-                                       PR_FIT_DELAY_S, PR_PRE_S, PR_QUAD, S_ANCHOR,
+                                       PR_FIT_DELAY_S, S_ANCHOR,
                                        S_COUNT, S_PEND, S_PEND_P, S_PEND_T, _row)
 
 
@@ -32,8 +32,7 @@ def _contact(f, t, p, k_first, anchor, tol_u, params, st, out, n_out):
         st[b + S_PEND_T] = st[_row(st, b, k_first)]
         st[b + S_PEND_P] = p
         return n_out
-    tc = _contact_time(st, b, p, k_first, anchor, tol_u, params[PR_PRE_S],
-                       params[PR_QUAD] > 0.0, params[PR_DT_S])
+    tc = _contact_time(st, b, p, k_first, anchor, tol_u, params)
     return _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)
 
 
@@ -57,6 +56,5 @@ def _pending_contact(f, t, tol_u, params, st, out, n_out):
     n_on = st[b + S_ANCHOR + 3 * p + 1]
     if k_first < 0 or not n_on > 0.0:
         return _emit(out, n_out, t_first - 0.5 * params[PR_DT_S], CONTACT, f)
-    tc = _contact_time(st, b, p, k_first, st[b + S_ANCHOR + 3 * p] / n_on, tol_u,
-                       params[PR_PRE_S], params[PR_QUAD] > 0.0, params[PR_DT_S])
+    tc = _contact_time(st, b, p, k_first, st[b + S_ANCHOR + 3 * p] / n_on, tol_u, params)
     return _emit(out, n_out, tc + params[PR_CONTACT_LAG_S], CONTACT, f)

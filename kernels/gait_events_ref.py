@@ -18,6 +18,7 @@ from kernels.gait_events_state import (BOOT_MIN_ROWS, CONFIRM_MIN_ROWS, CONTACT,
                                        PR_LIFT_U_FRAC, PR_MAX_GAP_S, PR_MAX_SPEED_LPS, PR_BOOT_CONTACT, PR_REMAP, PR_MIN_SPEED_LPS, PR_PRE_S, PR_QUAD,
                                        PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC,
                                        PR_TOL_Y_FRAC, RING, TOE_OFF)
+from kernels.gait_events_ref_fit import _hinge, contact_time
 from kernels.gait_events_ref_remap import _remap
 from kernels.gait_events_ref_walk import WalkRef
 
@@ -136,61 +137,6 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
     return float(y_mean), float(v)
 
 
-def _hinge(ts: np.ndarray, zs: np.ndarray, lo: float, hi: float, rising: bool, quad: bool,
-           dt: float) -> float:
-    """Hinge instant in [lo, hi] (dt/8 grid) with the least squared error; the earliest
-    of near-equal ones. The path is a + c1*g (+ c2*g^2), g the time past (rising) or
-    before (joining) the hinge, c1 >= 0."""
-    step = dt / 8.0
-    best, best_t = math.inf, math.nan
-    for i in range(int((hi - lo) / step) + 2):
-        th = min(lo + i * step, hi)
-        g = np.maximum(0.0, ts - th) if rising else np.maximum(0.0, th - ts)
-        cols = [np.ones_like(g), g] + ([g * g] if quad else [])
-        a = np.stack(cols, 1)
-        m = a.T @ a
-        if quad:
-            if not abs(np.linalg.det(m)) > 1e-12:
-                continue
-        elif not m[0, 0] * m[1, 1] - m[0, 1] ** 2 > 1e-12:
-            continue
-        coef = np.linalg.solve(m, a.T @ zs)
-        if coef[1] < 0.0:
-            continue
-        sse = float(np.sum((zs - a @ coef) ** 2))
-        if sse < best - 1e-9:
-            best, best_t = sse, th
-    return best_t
-
-
-def _contact_time(foot: _Foot, p: int, k_first: int, anchor: float, tol_u: float,
-                  pre_s: float, quad: bool, dt: float) -> float:
-    """Hinge where lag behind the stance line plus height above the belt reaches zero,
-    over the confirmed stance frames and up to pre_s before the first of them."""
-    t_first = foot.back(k_first)[0]
-    # the pre window ends a period after the frame before the stance (a gap moves it back)
-    t_pre = min(t_first, foot.back(k_first + 1)[0] + dt) if k_first + 1 < len(foot.frames) \
-        else t_first
-    ts, zs, n_pre = [], [], 0
-    for k in range(len(foot.frames) - 1, -1, -1):
-        t, pts = foot.back(k)
-        x, y = pts[p]
-        if math.isnan(x) or t < t_pre - pre_s - 1e-9:
-            continue
-        z = anchor - (x + foot.belt_v * t) + (foot.belt_y - y)
-        if k > k_first and (z > 10.0 * tol_u or z < -tol_u):
-            ts, zs, n_pre = [], [], 0
-            continue
-        ts.append(t)
-        zs.append(z)
-        n_pre += k > k_first
-    fallback = max(foot.mid_before(t_first, dt), t_first - dt)
-    if n_pre < (3 if quad else 2):
-        return fallback
-    th = _hinge(np.array(ts), np.array(zs), ts[n_pre - 1], ts[-1] - dt, False, quad, dt)
-    return fallback if math.isnan(th) else th
-
-
 def _toe_off_time(foot: _Foot, p: int, on_s: float, dt: float) -> float:
     """Hinge where the point's height above the belt starts to rise, over the frames since
     `on_s` before the off run began; the hinge no earlier than 2 periods before the run."""
@@ -214,8 +160,7 @@ def _contact(foot: _Foot, f: int, p: int, k_first: int, anchor: float, tol_u: fl
     if prm[PR_FIT_DELAY_S] > 0.0:
         foot.pend, foot.pend_t, foot.pend_p = True, foot.back(k_first)[0], p
         return
-    tc = _contact_time(foot, p, k_first, anchor, tol_u, prm[PR_PRE_S], prm[PR_QUAD] > 0.0,
-                       prm[PR_DT_S])
+    tc = contact_time(foot, p, k_first, anchor, tol_u, prm)
     out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
 
 
@@ -234,8 +179,7 @@ def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: li
         out.append((foot.pend_t - 0.5 * prm[PR_DT_S], CONTACT, f))
         return
     anchor = float(np.mean([q[3] for q in foot.on[p]]))
-    tc = _contact_time(foot, p, k_first, anchor, tol_u, prm[PR_PRE_S], prm[PR_QUAD] > 0.0,
-                       prm[PR_DT_S])
+    tc = contact_time(foot, p, k_first, anchor, tol_u, prm)
     out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
 
 
@@ -309,8 +253,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
             u = xs + v * np.array([w[0] for w in win])
             if u.max() - u.min() > tol_u:
                 continue
-            tc = _contact_time(foot, p, kc - 1, float(u.sum()) / kc, tol_u, prm[PR_PRE_S],
-                               prm[PR_QUAD] > 0.0, dt)
+            tc = contact_time(foot, p, kc - 1, float(u.sum()) / kc, tol_u, prm)
             if tc < best_t:
                 best_t, best_p = tc, p
         if best_p < 0:

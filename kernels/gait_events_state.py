@@ -45,11 +45,15 @@ PR_TOE_ON_S = 26            # stance time before a toe-off its hinge fit uses (>
 PR_WALK_SAME_FRAC = 27      # ...a walking contact this close (x step) to the belt's last is it
 PR_WALK_LEARN_S = 28        # ...belt contacts this soon after counting starts may skip a foot
 PR_WALK_MIN_STEP_RUN_S = 29 # ...steps shorter than this (s) may be a runner's: no early switch
-N_PARAMS = 30
+PR_Y_WEIGHT = 30            # contact hinge: weight of the height channel (the lag's: 1)
+PR_FOOT_LAG = 31            # 1: the contact hinge's lag is heel's and toe's mean
+PR_KAPPA_U_PER_S = 32       # contact hinge: curvature of the lag's approach, 1/s
+PR_KAPPA_Y_PER_S = 33       # ...of the height's
+N_PARAMS = 34
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
-                 lift_frac: float = 0.1, min_speed_lps: float = 0.9, pre_s: float = 0.1,
+                 lift_frac: float = 0.1, min_speed_lps: float = 0.9, pre_s: float = 0.2,
                  quad: bool = False,
                  confirm_s: float = 0.05, boot_s: float = 0.08, max_gap_s: float = 0.15,
                  learn_n: float = 20.0, relearn_s: float = 3.0, toe_off_lead_s: float = 0.013,
@@ -61,7 +65,9 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  walk_belt_share: float = 0.5, walk_wait_s: float = 3.0,
                  walk_min_stance_s: float = 0.12, toe_on_s: float = 0.15,
                  walk_same_frac: float = 0.3, walk_learn_s: float = 1.5,
-                 walk_max_spm: float = 140.0) -> np.ndarray:
+                 walk_max_spm: float = 140.0, y_weight: float = 1.0,
+                 foot_lag: bool = True, kappa_u_per_s: float = 1.5,
+                 kappa_y_per_s: float = 10.0) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -74,12 +80,14 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     max_speed_lps  a bootstrap window faster than this (a sprint) is a swinging foot or a
                    label jump, not a belt
     pre_s          how much of the path before a contact (after a toe-off) its timing fits
-    quad           fit the approach before a contact as a parabola (else a line)
+    kappa_*_per_s  lag and height are fitted jointly, each approaching as g + kappa*g^2 (g:
+                   time before the knee; y_weight: the height's weight; foot_lag: a heel's
+                   lag is heel's and toe's mean). A line met walking contacts a frame early
+                   at 60 fps; `quad` (a free parabola of lag + height) spread 0.8 frame
     confirm_s      stance time that confirms a contact, and off-belt time that confirms a
                    toe-off (>= 2 frames): the event delay. Measured on the timestamps: with
                    frames dropped, fewer frames (at least 2) cover it
-    boot_s         length of the window that first finds the belt (>= 3 frames; time, as
-                   confirm_s)
+    boot_s         window that first finds the belt (>= 3 frames; time, as confirm_s)
     max_gap_s      a foot unseen longer than this is reset (no event across the gap)
     learn_n        belt level and speed are running means over this many stances
     relearn_s      after this long with no stance a new bootstrap replaces the belt model
@@ -88,23 +96,16 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    too little of the level stance to pin it (toe-offs 92% within a frame)
     toe_off_lead_s the toe leaves the belt slowly (it accelerates upward), so the line
                    fitted to its rising height meets the belt late: subtract this
-    contact_lag_s  the foot's lag behind the belt shrinks as it lands (the approach is
-                   concave), so the line fitted to it meets the stance early: add this
-    lift_u_frac    a foot also counts as having been in the air once a point of it moved
-                   this x leg length ahead of where it stood (its last stance anchor u): a
-                   walking foot's swing clears the floor by a centimetre or two, far less
-                   than lift_frac, but it always travels a step length forward
+    contact_lag_s  added to fitted contact times, s
+    lift_u_frac    ...or once a point of it moved this x leg ahead of its last stance
+                   anchor u (a walking foot's swing clears the floor by only a cm or two)
     remap          the two tracks follow the feet, not the pose model's left/right labels:
                    while a track is in stance, a frame whose own input is off the stance
                    line but whose other input sits on it swaps the inputs; so does a jump
-                   that the crossed assignment continues (decided each frame). Side-on, pose models trade the
-                   feet's labels when the swinging leg passes the standing one
+                   that the crossed assignment continues (decided each frame)
     fit_s          a confirmed contact is timed (and emitted) once its stance spans this
                    long (time, as confirm_s; at least the confirming window, within the
-                   ring): timing it at confirmation, with a frame or two of stance, put
-                   walking contacts a frame early (a slow landing is within the on-belt
-                   tolerances a frame before it touches) and the hinge could not be later
-                   than the second-newest frame
+                   ring): timed at confirmation, walking contacts came a frame early
     walk_*         the walking detector (kernels/gait_events_walk.py), for an overground
                    walker the belt model does not fit: the lead heel's peaks and the trail
                    toe's valleys (hysteresis walk_h_frac x leg, one per walk_min_step_s at
@@ -172,11 +173,15 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_WALK_SAME_FRAC] = walk_same_frac
     p[PR_WALK_LEARN_S] = walk_learn_s
     p[PR_WALK_MIN_STEP_RUN_S] = 60.0 / walk_max_spm
+    p[PR_Y_WEIGHT] = y_weight
+    p[PR_FOOT_LAG] = 1.0 if foot_lag else 0.0
+    p[PR_KAPPA_U_PER_S] = kappa_u_per_s
+    p[PR_KAPPA_Y_PER_S] = kappa_y_per_s
     return p
 
 
 # ---- state layout (per foot block) -------------------------------------------------------
-RING = 16                   # frames kept per foot
+RING = 24                   # frames kept per foot
 CONFIRM_MIN_ROWS = 2        # a confirming window has at least this many frames
 BOOT_MIN_ROWS = 3           # a bootstrap window has at least this many frames
 _PT = 2                     # points per foot: 0 heel, 1 toe
