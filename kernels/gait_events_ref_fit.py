@@ -92,7 +92,7 @@ def contact_time(foot, p: int, k_first: int, anchor: float, tol_u: float,
         if u_q and not math.isnan(pts[q][0]):
             lag = 0.5 * (lag + anc_q - (pts[q][0] + foot.belt_v * t))
         h = foot.belt_y - y
-        if k > k_first and (lag + h > 10.0 * tol_u or lag + h < -tol_u):
+        if k > k_first and (lag + h > 9.0 * tol_u or lag + h < -tol_u):
             ts, us, hs, n_pre = [], [], [], 0
             continue
         ts.append(t)
