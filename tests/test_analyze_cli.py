@@ -126,3 +126,9 @@ def test_landmarks_csv_with_bad_rows(capfd, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     code, _, err = run_cli(capfd, "analyze", str(path))
     assert_one_line_error(code, err, "not a number")
+
+
+def test_slow_motion_poses_reach_the_kernels_at_about_60_per_second():
+    from station.commands.analyze import kernel_decimation
+    assert [kernel_decimation(f) for f in (25, 30, 60, 89, 119.88, 239.76, 299.7, 0)] == \
+        [1, 1, 1, 1, 2, 4, 5, 1]

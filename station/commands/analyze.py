@@ -152,6 +152,14 @@ def _describe(summary: dict[str, Any]) -> str:
     return f"{line}\n{gait}"
 
 
+MAX_KERNEL_FPS = 60.0
+
+
+def kernel_decimation(fps: float) -> int:
+    """Every how many poses the gait kernels see one: 1 up to ~90 frames/s."""
+    return max(1, round(fps / MAX_KERNEL_FPS)) if fps > 0 else 1
+
+
 @dataclass
 class _Pass:
     poses: list[Pose]
@@ -174,7 +182,11 @@ def _analyze_pass(args: argparse.Namespace, info: Any, pairs: Iterable[tuple[Any
     total = info.frame_count if args.max_frames is None else \
         min(args.max_frames, info.frame_count or args.max_frames)
     bar = ProgressBar("analyze" if person == "first" else "analyze (walker)", total)
-    analyzer = GaitAnalyzer(GaitSettings(fps=info.fps, facing=args.facing,
+    # A slow-motion clip at its real time runs at 120-300 frames/s. The kernels' windows are
+    # sized for camera rates (30-60 frames/s, what the station films): feed them every k-th
+    # pose, ~60 frames/s of real time; the pose model still sees every frame (tracking).
+    every = kernel_decimation(info.fps)
+    analyzer = GaitAnalyzer(GaitSettings(fps=info.fps / every, facing=args.facing,
                                          height_cm=args.height_cm, belt_kmh=args.belt_kmh))
     cue_engine = CueEngine.from_config(load_config(args.config))
     result = _Pass([], analyzer, [], [], True, person)
@@ -187,8 +199,9 @@ def _analyze_pass(args: argparse.Namespace, info: Any, pairs: Iterable[tuple[Any
             if cue is not None:
                 result.cues.append(cue)
     try:
-        for frame, pose in pairs:
-            take(analyzer.update(pose))
+        for i, (frame, pose) in enumerate(pairs):
+            if i % every == 0:
+                take(analyzer.update(pose))
             check.push(pose.xy, pose.t_ns)
             # Masks are per-pixel and large; the per-frame kernels read them as they
             # stream past, the stored track keeps landmarks only.
