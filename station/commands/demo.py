@@ -20,7 +20,11 @@ def demo_scenario(seconds: float):
     from station.synth.knobs import resolve_knobs
     return resolve_knobs({"change_at_s": max(8.0, CHANGE_AT_FRACTION * seconds),
                           "change_ramp_s": 2.0, "absent_s": 1.0, "jitter_px": 1.0,
-                          "far_leg_vis": 0.8},
+                          "far_leg_vis": 0.8,
+                          # After the change a clearly good runner: the default synthetic
+                          # runner lands on the heel with a 15% overstride, right on the
+                          # land_midfoot threshold, and the demo's end would flicker.
+                          "overstride_pct": 8.0, "foot_strike_angle_deg": 4.0},
                          preset="good", start_preset="poor")
 
 
