@@ -214,6 +214,23 @@ def line_angle_deg(levels: np.ndarray, offsets: np.ndarray, min_points: int,
 
 
 @jit
+def proxies_from_band_angles(sacral: float, lumbar: float, rib_front: float, rib_back: float,
+                             belly: float, out: np.ndarray) -> None:
+    """out[0] tilt, out[1] flare from the five band lines; out[2:7] the lines themselves
+    when `out` has room (N_OUT_BANDS), the belly NaN when it is no belly line."""
+    if abs(belly) > MAX_BELLY_DEG:
+        belly = math.nan  # an edge across the body (a handle bar, a forearm), not the belly
+    out[0] = sacral - lumbar
+    out[1] = belly - 0.5 * (rib_front + rib_back)
+    if out.shape[0] >= N_OUT_BANDS:
+        out[2] = sacral
+        out[3] = lumbar
+        out[4] = rib_front
+        out[5] = rib_back
+        out[6] = belly
+
+
+@jit
 def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float,
                        sy: float, s: float, arm_xy: np.ndarray, levels_per_band: int,
                        core_half_depth: float, arm_half_width: float,
@@ -284,14 +301,5 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         if want_back:
             angles_back[b] = line_angle_deg(levels, back, min_points, max_resid, span, use,
                                              -1.0, max_step, RIDGE_BACK)
-    out[0] = angles_back[0] - angles_back[1]
-    belly = angles_front[3]
-    if abs(belly) > MAX_BELLY_DEG:
-        belly = math.nan  # an edge across the body (a handle bar, a forearm), not the belly
-    out[1] = belly - 0.5 * (angles_front[2] + angles_back[2])
-    if out.shape[0] >= N_OUT_BANDS:
-        out[2] = angles_back[0]
-        out[3] = angles_back[1]
-        out[4] = angles_front[2]
-        out[5] = angles_back[2]
-        out[6] = belly
+    proxies_from_band_angles(angles_back[0], angles_back[1], angles_front[2], angles_back[2],
+                             angles_front[3], out)

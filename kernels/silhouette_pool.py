@@ -26,7 +26,8 @@ from kernels._jit import jit
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MAX_RESID_T,
                                 MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
                                 MIN_STEP_PX, N_OUT_BANDS, N_PROFILES, RIB_BAND, RIDGE_BACK,
-                                RIDGE_FRONT, SACRAL_BAND, line_angle_deg)
+                                RIDGE_FRONT, SACRAL_BAND, line_angle_deg,
+                                proxies_from_band_angles)
 
 
 @jit
@@ -80,17 +81,7 @@ def pooled_band_angles(rows: np.ndarray, col0: int, levels_per_band: int, t_len_
                                    MIN_SPAN_BELLY if p == 4 else MIN_SPAN, use,
                                    1.0 if front else -1.0, max_step,
                                    RIDGE_FRONT if front else RIDGE_BACK)
-    belly = angles[4]
-    if abs(belly) > MAX_BELLY_DEG:
-        belly = math.nan  # an edge across the body, not the belly (as silhouette_proxies)
-    out[0] = angles[0] - angles[1]
-    out[1] = belly - 0.5 * (angles[2] + angles[3])
-    if out.shape[0] >= N_OUT_BANDS:
-        out[2] = angles[0]
-        out[3] = angles[1]
-        out[4] = angles[2]
-        out[5] = angles[3]
-        out[6] = belly
+    proxies_from_band_angles(angles[0], angles[1], angles[2], angles[3], angles[4], out)
 
 
 def pooled_band_angles_ref(rows: np.ndarray, col0: int, levels_per_band: int,
