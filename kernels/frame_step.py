@@ -169,7 +169,7 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
         feet[1, f] = xy[_HEELS[f], 1]
         feet[2, f] = s * tx
         feet[3, f] = xy[_TOES[f], 1]
-    # The event detector's leg length (station/gait/events.py), on the shifted points.
+    # The event kernel's leg length: a slow running mean of hip->ankle, on the shifted points.
     leg_sum = 0.0
     n_leg = 0
     for f in range(2):

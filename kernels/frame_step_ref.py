@@ -2,7 +2,7 @@
 
 This is what GaitAnalyzer ran per frame before the kernels were fused: each per-frame
 kernel called on its own from Python, the arithmetic between them in plain Python/NumPy
-(fancy indexing, `round`, list sums) as the analyzer and the event wrapper wrote it. Same
+(fancy indexing, `round`, list sums) as the analyzer and its event wrapper wrote it. Same
 contract as `frame_step`; the fused kernel must give the same bits. Each kernel called here
 is itself tested against its own NumPy reference (tests/test_kernels_vs_reference.py,
 tests/test_gait_events_ref.py); tests/test_frame_step.py also checks the fused outputs

@@ -281,8 +281,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
 # ---------------------------------------------------------------------------------------
 # NumPy reference.
 
-def _interp_ref(t, v, te, gap=None):
-    gap = MAX_READ_GAP_S if gap is None else gap
+def _interp_ref(t, v, te):
     if not (len(t) >= 2 and t[0] <= te <= t[-1]):
         return np.nan
     i = min(int(np.searchsorted(t, te, side="right")) - 1, len(t) - 2)
@@ -291,7 +290,7 @@ def _interp_ref(t, v, te, gap=None):
     while i > 0 and t[i] == te and t[i - 1] <= te:
         i -= 1
     span = t[i + 1] - t[i]
-    if span > gap:
+    if span > MAX_READ_GAP_S:
         return np.nan
     w = 0.0 if span <= 0 else (te - t[i]) / span
     a, b = v[i], v[i + 1]

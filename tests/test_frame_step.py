@@ -1,7 +1,7 @@
 """The fused per-frame kernel (kernels.frame_step) gives the bits of the step-by-step path
 (kernels.frame_step_ref), on a synthetic runner with masks and on random, NaN-laden and
-edge streams; its outputs also match the NumPy references of the kernels it runs, and its
-event input matches the event wrapper (station.gait.events) it stands in for."""
+edge streams (events included); its outputs also match the NumPy references of the kernels
+it runs."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +18,6 @@ from kernels import stride_metrics as sm
 from kernels.frame_step_ref import frame_step_ref
 from station.bench.stream import bench_stream
 from station.gait.analyzer import GaitSettings, frame_step_config
-from station.gait.events import GaitEventDetector
 
 _NO_MASK = np.zeros((0, 0), np.uint8)
 _L = [23, 25, 27, 29, 31]
@@ -214,23 +213,3 @@ def test_a_row_without_contours_keeps_the_band_lines(runner):
     for (xy, t_s, mask), (_, row, _, _) in zip(frames, full):
         short.step(xy, t_s, float(runner.facing_sign), True, mask)
         np.testing.assert_array_equal(short.row, row[:len(short.row)])
-
-
-def test_event_input_matches_the_event_wrapper(runner):
-    """frame_step feeds the event kernel as GaitEventDetector.step would (feet relative to
-    the smoothed hips, its leg-length average): the same events and event state."""
-    rng = np.random.default_rng(11)
-    frames = runner_frames(runner, rng, nan_frac=0.05, drop_frac=0.05, swap_frac=0.05,
-                           empty_frac=0.03)
-    s = float(runner.facing_sign)
-    out, events = run_both(frames, s=s)
-    det = GaitEventDetector(30.0)
-    wrapped = []
-    for (xy, aux), (_, t_s, _) in zip(((o[0], o[3]) for o in out), frames):
-        rel = xy.copy()
-        if np.isfinite(aux[fs.A_HIP_X_REF]):
-            rel[:, 0] -= aux[fs.A_HIP_X_REF] - aux[fs.A_HIP_X0]
-        wrapped += [(t, ge.CONTACT if k == "contact" else ge.TOE_OFF, float(f))
-                    for t, k, f in det.step(t_s, rel, s)]
-    assert len(events) >= 4
-    assert [tuple(e) for e in events] == wrapped

@@ -18,11 +18,11 @@ import numpy as np
 from kernels import frame_features as ff
 from kernels import frame_step as fs
 from kernels import leg_swap, one_euro
+from kernels.gait_events import event_params, new_event_state
 from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_STRIDE,
                                     STRIDE_METRIC_NAMES, n_columns, stride_metrics)
 from station.contracts import FrameMetrics, GaitEvent, Pose, StrideMetrics
 from station.gait.asymmetry import AsymmetryWindow
-from station.gait.events import KINDS, GaitEventDetector
 from station.gait.facing import FacingTracker
 from station.gait.ring import FrameRing
 from station.gait.scale import SessionScale
@@ -31,6 +31,7 @@ from station.view import ViewDecision
 log = logging.getLogger(__name__)
 
 FOOT_NAMES = ("left", "right")
+EVENT_KINDS = ("contact", "toe_off")     # kernels.gait_events CONTACT, TOE_OFF
 _NO_MASK = np.zeros((0, 0), np.uint8)   # frame_step's mask argument when there is none
 
 
@@ -114,6 +115,7 @@ class GaitAnalyzer:
         self._stride_index = 0
         self._asymmetry = AsymmetryWindow()
         self.events: list[GaitEvent] = []
+        self._event_params = event_params(settings.fps)
         self._reset_tracking()
 
     # ---- public ------------------------------------------------------------------------
@@ -162,8 +164,7 @@ class GaitAnalyzer:
     def _reset_tracking(self) -> None:
         self._filter_state = one_euro.new_state(66)
         self._swap_state = leg_swap.new_state()
-        # Its params and state; frame_step does what its `step` does (kernels.frame_step).
-        self._events = GaitEventDetector(self.settings.fps)
+        self._event_state = new_event_state()
         fs.reset_tracking(self._aux)
         self._ring.clear()
         for q in (*self._contacts, *self._toe_offs):
@@ -194,14 +195,14 @@ class GaitAnalyzer:
         n_events = fs.frame_step(
             pose.xy, t_s, float(d.sign), d.camera_left, _NO_MASK if mask is None else mask,
             mask is not None, self._step_cfg, leg_swap.LEFT_LEG, leg_swap.RIGHT_LEG,
-            self._swap_state, self._filter_state, self._events.params, self._events.state,
+            self._swap_state, self._filter_state, self._event_params, self._event_state,
             self._aux, self._xy, self._row, self._feat_smooth, self._ev_out)
         self._ring.push(t_s, self._row)
         self._update_running_stats(self._row, t_s)
         found = self._aux[fs.A_FOUND] == 1.0
         out = GaitUpdate(frame=self._frame_metrics(pose, self._feat_smooth, found))
         ev_out = self._ev_out
-        events = [(float(ev_out[i, 0]), KINDS[int(ev_out[i, 1])], int(ev_out[i, 2]))
+        events = [(float(ev_out[i, 0]), EVENT_KINDS[int(ev_out[i, 1])], int(ev_out[i, 2]))
                   for i in range(n_events)]
         for t_ev, kind, foot in events:
             ev = GaitEvent(kind=kind, foot=FOOT_NAMES[foot], t_ns=int(round(t_ev * 1e9)))

@@ -8,6 +8,7 @@ window, so what the runner reads agrees with what they are told.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 
 
@@ -22,14 +23,9 @@ class RecentStrides:
         self._values.append(dict(values))
 
     def medians(self) -> dict[str, float]:
-        names: dict[str, None] = {}
-        for v in self._values:
-            names.update(dict.fromkeys(v))
+        names = dict.fromkeys(name for v in self._values for name in v)
         out = {}
         for name in names:
-            seen = sorted(x for v in self._values
-                          if (x := v.get(name, math.nan)) == x)   # NaN != NaN
-            n = len(seen)
-            out[name] = math.nan if n == 0 else (
-                seen[n // 2] if n % 2 else 0.5 * (seen[n // 2 - 1] + seen[n // 2]))
+            seen = [x for v in self._values if (x := v.get(name, math.nan)) == x]  # not NaN
+            out[name] = statistics.median(seen) if seen else math.nan
         return out
