@@ -134,3 +134,25 @@ def test_cli_writes_a_clip(tmp_path, capsys):
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert truth["metrics"]["flight_ms"]["median"] == 0.0
     assert (tmp_path / "runner.mp4").stat().st_size > 0
+
+
+def test_blends_pull_the_legs_together_for_a_few_frames_and_change_nothing_else(tmp_path):
+    base = synth(tmp_path / "a", video=False, jitter_px=1.0, seconds=8.0)
+    blended = synth(tmp_path / "b", video=False, jitter_px=1.0, seconds=8.0,
+                    blends_per_min=120.0)
+    a = read_landmarks_csv(base / "landmarks.csv").xy.astype(float)
+    b = read_landmarks_csv(blended / "landmarks.csv").xy.astype(float)
+    legs = [LM[f"{s}_{p}"] for s in ("left", "right")
+            for p in ("knee", "ankle", "heel", "foot_index")]
+    others = [i for i in range(33) if i not in legs]
+    np.testing.assert_array_equal(a[:, others], b[:, others])
+    moved = np.isfinite(a[:, legs, 0]).all(axis=1) & \
+        (np.abs(a[:, legs] - b[:, legs]).max(axis=(1, 2)) > 1e-3)
+    assert 0.04 < moved.mean() < 0.4, "~2 blends/s of 1-3 frames at 15 fps"
+    # Where a leg moved, it moved toward the other leg's point, never past it.
+    la, ra = a[moved][:, LM["left_heel"]], a[moved][:, LM["right_heel"]]
+    lb = b[moved][:, LM["left_heel"]]
+    gap_before = np.linalg.norm(la - ra, axis=-1)
+    gap_after = np.linalg.norm(lb - ra, axis=-1)
+    assert (gap_after <= gap_before + 1e-3).all()
+    assert (gap_after < 0.95 * gap_before).mean() > 0.5

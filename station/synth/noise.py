@@ -1,5 +1,6 @@
 """What a real pose model does to landmarks: jitter, dropped points, a far leg it is
-unsure of, left/right leg swaps, frames with nobody found.
+unsure of, left/right leg swaps, legs blended into each other for a frame or three,
+frames with nobody found.
 
 Noise is drawn per block of frames from a generator seeded by (seed, block), so frame i
 gets the same noise whether a whole clip or a live chunk is generated. It never touches
@@ -34,8 +35,9 @@ def clean_visibility(n: int, facing_sign: int, far_leg_vis: float) -> np.ndarray
 
 
 def _block_noise(seed: int, block: int, scene: dict[str, Any], fps: float, facing_sign: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(offsets px (B,33,2), visibility (B,33), swapped (B,) bool) for one block."""
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(offsets px (B,33,2), visibility (B,33), swapped (B,) bool, blend (B, 2): how far
+    each leg is pulled toward the other, 0 = not at all) for one block."""
     rng = np.random.default_rng([int(seed), int(block)])
     b = BLOCK_FRAMES
     off = rng.normal(0.0, 1.0, (b, N_LANDMARKS, 2)) * scene["jitter_px"]
@@ -52,7 +54,14 @@ def _block_noise(seed: int, block: int, scene: dict[str, Any], fps: float, facin
     n_swaps = rng.poisson(scene["swaps_per_min"] * b / fps / 60.0)
     for start in rng.integers(0, b, n_swaps):
         swapped[start:start + int(scene["swap_frames"])] = True
-    return off, vis.astype(np.float32), swapped
+    # Drawn last, so the other noise of a seed is the same with or without blends. On the
+    # 60 fps gym clip the model pulls the feet toward each other for 1-3 frames about once
+    # a stride, each leg by its own amount (from not at all to nearly merged).
+    blend = np.zeros((b, 2))
+    n_blends = rng.poisson(scene.get("blends_per_min", 0.0) * b / fps / 60.0)
+    for start in rng.integers(0, b, n_blends):
+        blend[start:start + int(rng.integers(1, 4))] = rng.uniform(0.0, 0.9, 2)
+    return off, vis.astype(np.float32), swapped, blend
 
 
 def noisy_landmarks(clean_px: np.ndarray, present: np.ndarray, frame_idx: np.ndarray,
@@ -68,9 +77,15 @@ def noisy_landmarks(clean_px: np.ndarray, present: np.ndarray, frame_idx: np.nda
     for blk in np.unique(blocks):
         rows = np.flatnonzero(blocks == blk)
         within = frame_idx[rows] - blk * BLOCK_FRAMES
-        off, v, swapped = _block_noise(seed, int(blk), scene, fps, facing_sign)
+        off, v, swapped, blend = _block_noise(seed, int(blk), scene, fps, facing_sign)
         xy[rows] += off[within]
         vis[rows] = v[within]
+        bl = rows[blend[within].any(axis=1)]
+        if len(bl):
+            w = blend[within][blend[within].any(axis=1)]
+            lpos, rpos = xy[bl][:, left[1:]], xy[bl][:, right[1:]]     # the hips stay
+            xy[np.ix_(bl, left[1:])] = lpos + w[:, :1, None] * (rpos - lpos)
+            xy[np.ix_(bl, right[1:])] = rpos + w[:, 1:, None] * (lpos - rpos)
         sw = rows[swapped[within]]
         if len(sw):
             # The model labels the legs the wrong way round: positions trade places,
