@@ -2,10 +2,11 @@
 
 A stride of foot F runs from F's contact c0 to F's next contact c2, with the other foot's
 contact c1 between and F's toe-off `to` after c0. Contact metrics are read at c0, moved
-earlier when the foot shows it had already landed (kernels.stride_contact), stance
-metrics over [c0, to], hip extension at `to`, vertical oscillation over the step [c0, c1],
-posture medians over the whole stride. Values at an event instant are interpolated between
-the two frames around it, so they do not depend on where the frames happen to fall.
+earlier when the foot shows it had already landed (kernels.stride_contact), stance metrics
+over [c0, to], hip extension at `to`, vertical oscillation over the step [c0, c1] (a
+periodic fit, kernels.stride_bounce), posture medians over the whole stride. Values at an
+event instant are interpolated between the two frames around it, so they do not depend on
+where the frames happen to fall.
 
 Rib flare: from the stride's median of each silhouette band line (each over the frames
 where it is in view); a per-frame proxy needs its three lines in one frame, NaN in ~90 % of
@@ -34,6 +35,8 @@ from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F
                                     F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, N_FEATURES)
 from kernels.silhouette import N_OUT_BANDS, N_PROFILES, profile_out_len
 from kernels.silhouette_pool import pooled_band_angles, pooled_band_angles_ref
+from kernels.stride_bounce import (BOUNCE_PAD_STEPS, MAX_GAP_STEPS, N_HARMONICS,
+                                   step_bounce_px, step_bounce_px_ref)
 from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
                                     MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
@@ -247,9 +250,8 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     if k_air >= 0 and c0 - t[k_air] > MAX_READ_GAP_S:
         k_air = -1      # the last foot seen is mid-swing: nothing to read the landing from
     t_ic = landed_contact_s(t, foot_deg, c0, k_air)
-    out[S_OVERSTRIDE] = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic,
-                                        MAX_READ_GAP_S) \
-        / leg_len_px * 100.0
+    heel_ic_px = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic, MAX_READ_GAP_S)
+    out[S_OVERSTRIDE] = heel_ic_px / leg_len_px * 100.0
     out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], t_ic, MAX_READ_GAP_S)
     strike = mean_before(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
         else approach_value_at(t, foot_deg, c0, MAX_READ_GAP_S)
@@ -265,9 +267,8 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     out[S_KNEE_IC] = approach_value_at(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic,
                                        MAX_READ_GAP_S)
     if not math.isnan(c1) and c0 < c1 < c2:
-        hi = _range_between(t, V[:, F_HIP_Y], c0, c1, True)
-        lo = _range_between(t, V[:, F_HIP_Y], c0, c1, False)
-        out[S_VERT_OSC] = (hi - lo) / px_per_cm
+        out[S_VERT_OSC] = step_bounce_px(t, V[:, F_HIP_Y], c0, c1, N_HARMONICS,
+                                         BOUNCE_PAD_STEPS, MAX_GAP_STEPS) / px_per_cm
         step_a, step_b = c1 - c0, c2 - c1
         out[S_STEP_ASYM] = abs(step_a - step_b) / (0.5 * (step_a + step_b)) * 100.0
         other_contact = other_toe_off - c1
@@ -386,8 +387,8 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000
     out[S_KNEE_IC] = _approach_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], t_ic)
     if not np.isnan(c1) and c0 < c1 < c2:
-        y = _sel(t, V[:, F_HIP_Y], c0, c1)
-        out[S_VERT_OSC] = (y.max() - y.min()) / px_per_cm if y.size else np.nan
+        out[S_VERT_OSC] = step_bounce_px_ref(t, V[:, F_HIP_Y], c0, c1, N_HARMONICS,
+                                             BOUNCE_PAD_STEPS, MAX_GAP_STEPS) / px_per_cm
         a, b = c1 - c0, c2 - c1
         out[S_STEP_ASYM] = abs(a - b) / (0.5 * (a + b)) * 100
         other = other_toe_off - c1

@@ -257,3 +257,82 @@ def test_no_value_is_read_across_a_hole_of_dropped_frames():
     te = 2 / 30 + 0.01
     assert approach_value_at(t, v, te, MAX_READ_GAP_S) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)
     assert _approach_ref(t, v, te) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)
+
+
+# --- kernels.stride_bounce: vertical oscillation from a periodic fit over the step ------
+
+def _hip_curve(w: np.ndarray) -> np.ndarray:
+    """Hip height (image y) over a step: a stance dip and a flight crest, not a sine."""
+    return 300.0 + 8.0 * np.cos(w) + 3.0 * np.cos(2 * w + 1.0) + 1.0 * np.sin(3 * w)
+
+
+def _bounce(t, y, c0, c1):
+    from kernels import stride_bounce as sb
+    args = (c0, c1, sb.N_HARMONICS, sb.BOUNCE_PAD_STEPS, sb.MAX_GAP_STEPS)
+    got = sb.step_bounce_px(t, y, *args)
+    np.testing.assert_allclose(got, sb.step_bounce_px_ref(t, y, *args), rtol=1e-9, atol=1e-9,
+                               equal_nan=True)
+    return got
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounce_kernel_equals_its_reference(seed):
+    from kernels.stride_bounce import _range_of_frames
+    rng = np.random.default_rng(seed)
+    fitted = 0
+    for trial in range(150):
+        fps = float(rng.choice([15.0, 30.0, 60.0]))
+        if trial % 4 == 3:
+            t = np.sort(rng.uniform(0, 1.0, int(rng.integers(0, 40))))
+        else:
+            t = np.arange(int(rng.integers(0, 60))) / fps
+        period = float(rng.uniform(0.2, 0.5))
+        c0 = float(rng.uniform(-0.05, 0.4))
+        y = _hip_curve(2 * np.pi * (t - c0) / period) + rng.normal(0, 2.0, len(t))
+        y[rng.random(len(t)) < (0.0 if trial % 3 == 0 else 0.1)] = np.nan
+        c1 = c0 + (period if trial % 9 else -0.01)
+        got = _bounce(t, y, c0, c1)
+        fitted += int(np.isfinite(got) and got != _range_of_frames(t, y, c0, c1))
+    assert fitted >= 30, "the fit path was hardly exercised"
+
+
+def test_bounce_edge_input():
+    empty = np.empty(0)
+    assert np.isnan(_bounce(empty, empty, 0.0, 0.3))
+    t = np.arange(30) / 30.0
+    assert np.isnan(_bounce(t, np.full(30, np.nan), 0.1, 0.4))
+    assert np.isnan(_bounce(t, np.ones(30), 0.4, 0.4))         # no step
+    assert _bounce(t, np.ones(30), 0.1, 0.4) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_bounce_reads_the_curve_not_the_frames():
+    """Clean frames: the fit finds the curve's range between frames (max - min of the
+    frames misses the crest); with 1.4 px of jitter at 60 fps max - min reads the noise's
+    extremes too, the fit does not."""
+    period, c0 = 0.37, 0.113
+    true_range = np.ptp(_hip_curve(np.linspace(0, 2 * np.pi, 10_000)))
+    t = np.arange(0, 1.0, 1 / 30)
+    y = _hip_curve(2 * np.pi * (t - c0) / period)
+    assert _bounce(t, y, c0, c0 + period) == pytest.approx(true_range, abs=0.01)
+    step = (t >= c0) & (t <= c0 + period)
+    assert np.ptp(y[step]) < true_range - 0.1
+    rng = np.random.default_rng(1)
+    t = np.arange(0, 1.0, 1 / 60)
+    fit, frames = [], []
+    for _ in range(200):
+        y = _hip_curve(2 * np.pi * (t - c0) / period) + rng.normal(0, 1.4, len(t))
+        fit.append(_bounce(t, y, c0, c0 + period))
+        step = (t >= c0) & (t <= c0 + period)
+        frames.append(np.ptp(y[step]))
+    assert abs(np.median(fit) - true_range) < 0.3
+    assert np.median(frames) - true_range > 1.5
+
+
+def test_bounce_falls_back_to_the_frames_across_a_hole():
+    """Dropped frames over a third of the step: the curve would be free there."""
+    from kernels.stride_bounce import _range_of_frames
+    period, c0 = 0.37, 0.113
+    t = np.arange(0, 1.0, 1 / 30)
+    y = _hip_curve(2 * np.pi * (t - c0) / period)
+    y[(t > c0 + 0.3 * period) & (t < c0 + 0.65 * period)] = np.nan
+    assert _bounce(t, y, c0, c0 + period) == _range_of_frames(t, y, c0, c0 + period)
