@@ -10,12 +10,14 @@ the feet pass each other their positions nearly coincide but the predictions do 
 
 The kernel keeps a RELATION between the model's labels and the tracks (as labelled, or
 crossed) and changes it only when the other assignment fits the predictions clearly better
-(cost < ratio x, and by at least `min_gain_px`). A track's distances count 1/gap, gap the
-frames since it last took its point: a track that coasted (outlier frames, dropped points)
-predicts from a stale velocity, and its error must not outvote the fresh track. (At 30 fps
-the swing foot accelerates faster than a constant-velocity prediction follows; the outlier
-gate then lets the swing track coast, and weighing its stale prediction like a fresh one
-kept a wrong relation after a 4-frame label swap for the rest of the clip.)
+(cost < ratio x, and by at least `min_gain_px`); back to the labels it needs a little less
+(ratio x `LABEL_PRIOR`), the labels being right most of the time. A track's distances count
+1/gap, gap the frames since it last took its point: a track that coasted (outlier frames,
+dropped points) predicts from a stale velocity, and its error must not outvote the fresh
+track. (At 30 fps the swing foot accelerates faster than a constant-velocity prediction
+follows; the outlier gate then lets the swing track coast, and weighing its stale
+prediction like a fresh one kept a wrong relation after a 4-frame label swap for the rest
+of the clip.)
 
 Two ways back to the model's labels. `return_frames` frames in a row on which neither
 assignment could be decided (legs unseen): predictions are stale, the labels are taken as
@@ -57,6 +59,7 @@ GATE_PER_GAIN = 1.5      # default outlier gate: this x min_gain_px (mean point 
 GATE_PER_ERR = 2.5       # ...plus this x the track's own recent prediction error (adaptive)
 ERR_ALPHA = 0.1          # weight of the newest frame in that recent error
 MAX_COAST = 4.0          # a track coasts over outlier frames while unseen this long at most
+LABEL_PRIOR = 1.4        # back to the labels: cost < ratio x this x (labels mostly right)
 PULL_PER_RETURN = 4.0    # tracks crossed to the labels this x return_frames (net) trade names
 
 
@@ -120,7 +123,8 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         state[3, 0, 0, 1] = 0.0
         cur = cross if rel == 1.0 else keep
         alt = keep if rel == 1.0 else cross
-        if alt < ratio * cur and cur - alt > min_gain_px:
+        r_eff = ratio * LABEL_PRIOR if rel == 1.0 else ratio
+        if alt < r_eff * cur and cur - alt > min_gain_px:
             rel = 1.0 - rel
     else:
         state[3, 0, 0, 1] += 1.0
@@ -223,7 +227,8 @@ def repair_leg_swap_ref(xy_series: np.ndarray, ratio: float, min_gain_px: float,
             undecided = 0
             keep, cross = d_keep[:, ok].sum(axis=0).sum(), d_cross[:, ok].sum(axis=0).sum()
             cur, alt = (cross, keep) if rel else (keep, cross)
-            if alt < ratio * cur and cur - alt > min_gain_px:
+            r_eff = ratio * LABEL_PRIOR if rel else ratio
+            if alt < r_eff * cur and cur - alt > min_gain_px:
                 rel = 1 - rel
         else:
             undecided += 1
