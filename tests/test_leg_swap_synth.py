@@ -69,3 +69,16 @@ def test_repaired_legs_follow_the_physical_legs(name, seed):
     assert raw_wrong.sum() > 0                       # the model did swap labels
     assert longest_run(wrong) <= 4, (longest_run(wrong), int(wrong.sum()))
     assert wrong.sum() <= 0.01 * len(wrong), int(wrong.sum())
+
+
+@pytest.mark.parametrize("name,seed", [("walk_110_5kmh_30", 0), ("run_default_30", 1),
+                                       ("run_default_60", 2)])
+def test_labels_traded_for_a_second_are_repaired_not_pulled_back(name, seed):
+    """Swaps of one second (the longest real ones) 4 times a minute: continuity repairs
+    them whole, and the pull-back toward the labels (2 s of disagreement) does not fire."""
+    fps = SCENARIOS[name][0].get("fps", 30)
+    knobs = dict(SCENARIOS[name][0], swaps_per_min=4.0, swap_frames=int(fps))
+    xy, raw, clean = repaired_and_clean(knobs, seed)
+    wrong = on_wrong_legs(xy, clean)
+    assert longest_run(on_wrong_legs(raw, clean)) >= 0.8 * fps      # a whole long swap
+    assert wrong.sum() <= 0.01 * len(wrong), int(wrong.sum())
