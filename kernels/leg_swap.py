@@ -109,6 +109,7 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         d10 = math.hypot(xy[b, 0] - pred[0, p, 0], xy[b, 1] - pred[0, p, 1])
         if math.isnan(d00) or math.isnan(d11) or math.isnan(d01) or math.isnan(d10):
             continue
+        # A track that coasted predicts from a stale velocity: its distances count less.
         w0 = 1.0 / max(state[2, 0, p, 0], 1.0)
         w1 = 1.0 / max(state[2, 1, p, 0], 1.0)
         d00 *= w0
@@ -139,15 +140,15 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         for p in range(npt):
             for c in range(2):
                 for r in range(3):
-                    a = state[r, 0, p, c]
+                    tmp = state[r, 0, p, c]
                     state[r, 0, p, c] = state[r, 1, p, c]
-                    state[r, 1, p, c] = a
-                a = pred[0, p, c]
+                    state[r, 1, p, c] = tmp
+                tmp = pred[0, p, c]
                 pred[0, p, c] = pred[1, p, c]
-                pred[1, p, c] = a
-        a = state[3, 0, 1, 0]
+                pred[1, p, c] = tmp
+        tmp = state[3, 0, 1, 0]
         state[3, 0, 1, 0] = state[3, 1, 1, 0]
-        state[3, 1, 1, 0] = a
+        state[3, 1, 1, 0] = tmp
         rel = 0.0
         crossed = 0.0
     state[3, 1, 0, 0] = crossed
