@@ -10,10 +10,22 @@ the feet pass each other their positions nearly coincide but the predictions do 
 
 The kernel keeps a RELATION between the model's labels and the tracks (as labelled, or
 crossed) and changes it only when the other assignment fits the predictions clearly better
-(cost < ratio x, and by at least `min_gain_px`). There is no timer: a relation that
-continuity supports is kept for as long as it lasts. The model's labels are taken back only
-on sustained evidence that continuity has lost the legs: `return_frames` frames in a row on
-which neither assignment could be decided (legs unseen), after which predictions are stale.
+(cost < ratio x, and by at least `min_gain_px`); back to the labels it needs a little less
+(ratio x `LABEL_PRIOR`), the labels being right most of the time. A track's distances count
+1/gap, gap the frames since it last took its point: a track that coasted (outlier frames,
+dropped points) predicts from a stale velocity, and its error must not outvote the fresh
+track. (At 30 fps the swing foot accelerates faster than a constant-velocity prediction
+follows; the outlier gate then lets the swing track coast, and weighing its stale
+prediction like a fresh one kept a wrong relation after a 4-frame label swap for the rest
+of the clip.)
+
+Two ways back to the model's labels. `return_frames` frames in a row on which neither
+assignment could be decided (legs unseen): predictions are stale, the labels are taken as
+they are. And the labels are right most of the time, so tracks that have been crossed to
+them for `PULL_PER_RETURN` x `return_frames` frames net (crossed frames count up, as-labelled
+frames down) follow the right legs under the wrong names: they trade names, state and all,
+so continuity is untouched and the next frame goes on as labelled. Real label swaps last up
+to ~1 s; the analyzer's return_frames is 0.5 s, so the pull takes 2 s of disagreement.
 
 Where the legs pass, the model also blends them or throws a foot up the shin for a frame or
 a few. A leg whose points land further from its prediction than an outlier gate is not
@@ -25,9 +37,10 @@ than sharp large ones; the gate follows each without a per-fps or per-size const
 
 State (4, 2, P, 2): row 0 last position per track and point, row 1 velocity (px/frame),
 row 2 frames since the point was last seen (both coords), row 3 [0, 0, 0, 0] the relation
-(1 = crossed), [0, 0, 0, 1] consecutive undecidable frames, [leg, 1, 0] the leg's recent
-prediction error (px, NaN until its first frame). P = 5 points per leg: hip,
-knee, ankle, heel, toe; the hips overlap side-on and decide nothing, but travel with their leg.
+(1 = crossed), [0, 0, 0, 1] consecutive undecidable frames, [1, 0, 0] the net crossed frames
+of the pull-back, [leg, 1, 0] the leg's recent prediction error (px, NaN until its first
+frame). P = 5 points per leg: hip, knee, ankle, heel, toe; the hips overlap side-on and
+decide nothing, but travel with their leg.
 """
 from __future__ import annotations
 
@@ -46,6 +59,8 @@ GATE_PER_GAIN = 1.5      # default outlier gate: this x min_gain_px (mean point 
 GATE_PER_ERR = 2.5       # ...plus this x the track's own recent prediction error (adaptive)
 ERR_ALPHA = 0.1          # weight of the newest frame in that recent error
 MAX_COAST = 4.0          # a track coasts over outlier frames while unseen this long at most
+LABEL_PRIOR = 1.4        # back to the labels: cost < ratio x this x (labels mostly right)
+PULL_PER_RETURN = 4.0    # tracks crossed to the labels this x return_frames (net) trade names
 
 
 def new_state() -> np.ndarray:
@@ -94,6 +109,13 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         d10 = math.hypot(xy[b, 0] - pred[0, p, 0], xy[b, 1] - pred[0, p, 1])
         if math.isnan(d00) or math.isnan(d11) or math.isnan(d01) or math.isnan(d10):
             continue
+        # A track that coasted predicts from a stale velocity: its distances count less.
+        w0 = 1.0 / max(state[2, 0, p, 0], 1.0)
+        w1 = 1.0 / max(state[2, 1, p, 0], 1.0)
+        d00 *= w0
+        d10 *= w0
+        d11 *= w1
+        d01 *= w1
         keep += d00 + d11
         cross += d01 + d10
         n += 1
@@ -102,12 +124,34 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         state[3, 0, 0, 1] = 0.0
         cur = cross if rel == 1.0 else keep
         alt = keep if rel == 1.0 else cross
-        if alt < ratio * cur and cur - alt > min_gain_px:
+        r_eff = ratio * LABEL_PRIOR if rel == 1.0 else ratio
+        if alt < r_eff * cur and cur - alt > min_gain_px:
             rel = 1.0 - rel
     else:
         state[3, 0, 0, 1] += 1.0
         if state[3, 0, 0, 1] >= return_frames:
             rel = 0.0
+    # The model's labels are right most of the time: tracks that have disagreed with them
+    # for longer than any plausible swap follow the right legs under the wrong names. They
+    # trade names (state and all, so continuity is untouched) and agree with the labels.
+    crossed = state[3, 1, 0, 0] + (steps if rel == 1.0 else -steps)
+    crossed = max(crossed, 0.0)
+    if rel == 1.0 and crossed >= PULL_PER_RETURN * return_frames:
+        for p in range(npt):
+            for c in range(2):
+                for r in range(3):
+                    tmp = state[r, 0, p, c]
+                    state[r, 0, p, c] = state[r, 1, p, c]
+                    state[r, 1, p, c] = tmp
+                tmp = pred[0, p, c]
+                pred[0, p, c] = pred[1, p, c]
+                pred[1, p, c] = tmp
+        tmp = state[3, 0, 1, 0]
+        state[3, 0, 1, 0] = state[3, 1, 1, 0]
+        state[3, 1, 1, 0] = tmp
+        rel = 0.0
+        crossed = 0.0
+    state[3, 1, 0, 0] = crossed
     state[3, 0, 0, 0] = rel
     if rel == 1.0:
         for p in range(npt):
@@ -167,27 +211,36 @@ def repair_leg_swap_ref(xy_series: np.ndarray, ratio: float, min_gain_px: float,
     vel = np.full((2, N_LEG_POINTS, 2), np.nan)
     gap = np.zeros((2, N_LEG_POINTS, 2))
     ema = np.full(2, np.nan)
-    rel, undecided = 0, 0
+    rel, undecided, crossed = 0, 0, 0.0
     flags = np.zeros(len(xy_series), bool)
     for i, xy in enumerate(xy_series):
-        if steps is not None and steps[i] > 1.0:
-            gap = gap + (steps[i] - 1.0)
+        step = 1.0 if steps is None else float(steps[i])
+        if step > 1.0:
+            gap = gap + (step - 1.0)
         g = np.clip(gap, 1.0, MAX_EXTRAPOLATE)
         pred = np.where(np.isnan(vel), pos, pos + g * vel)
         obs = xy[legs[:, 1:]]                                  # (2, P-1, 2) as labelled
-        d_keep = np.hypot(*(obs - pred[:, 1:]).transpose(2, 0, 1))
-        d_cross = np.hypot(*(obs[::-1] - pred[:, 1:]).transpose(2, 0, 1))
+        w = 1.0 / np.maximum(gap[:, 1:, 0], 1.0)               # (track, P-1)
+        d_keep = w * np.hypot(*(obs - pred[:, 1:]).transpose(2, 0, 1))
+        d_cross = w * np.hypot(*(obs[::-1] - pred[:, 1:]).transpose(2, 0, 1))
         ok = np.isfinite(d_keep).all(axis=0) & np.isfinite(d_cross).all(axis=0)
         if ok.sum() >= 2:
             undecided = 0
             keep, cross = d_keep[:, ok].sum(axis=0).sum(), d_cross[:, ok].sum(axis=0).sum()
             cur, alt = (cross, keep) if rel else (keep, cross)
-            if alt < ratio * cur and cur - alt > min_gain_px:
+            r_eff = ratio * LABEL_PRIOR if rel else ratio
+            if alt < r_eff * cur and cur - alt > min_gain_px:
                 rel = 1 - rel
         else:
             undecided += 1
             if undecided >= return_frames:
                 rel = 0
+        crossed = max(crossed + (step if rel else -step), 0.0)
+        if rel and crossed >= PULL_PER_RETURN * return_frames:
+            pos, vel, gap, pred = pos[::-1].copy(), vel[::-1].copy(), gap[::-1].copy(), \
+                pred[::-1].copy()
+            ema = ema[::-1].copy()
+            rel, crossed = 0, 0.0
         if rel:
             xy[legs[0]], xy[legs[1]] = xy[legs[1]].copy(), xy[legs[0]].copy()
         flags[i] = bool(rel)

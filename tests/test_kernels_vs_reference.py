@@ -150,18 +150,19 @@ def test_leg_swap_outlier_gate(seed):
 
 
 def test_leg_swap_keeps_a_long_swap():
-    """No timer: labels traded for good stay repaired for as long as continuity says so."""
+    """Labels traded for good stay repaired for as long as continuity says so, up to the
+    pull-back horizon (PULL_PER_RETURN x return_frames: 120 frames here)."""
     n = 120
     xy = np.full((n, 33, 2), np.nan)
     for leg, x0 in ((ls.LEFT_LEG, 100.0), (ls.RIGHT_LEG, 300.0)):
         for p, idx in enumerate(leg):
             xy[:, idx] = (x0, 100.0 + 40 * p)
     xy[10:, ls.LEFT_LEG], xy[10:, ls.RIGHT_LEG] = xy[10:, ls.RIGHT_LEG].copy(), xy[10:, ls.LEFT_LEG].copy()
-    fixed, flags = ls.repair_leg_swap_ref(xy, 0.5, 10.0, 5)
+    fixed, flags = ls.repair_leg_swap_ref(xy, 0.5, 10.0, 30)
     assert flags[10:].all() and not flags[:10].any()
     assert np.allclose(fixed[:, ls.LEFT_LEG, 0], 100.0)
     state = ls.new_state()
-    k = np.array([ls.repair_leg_swap(xy[i].copy(), state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 10.0, 5)
+    k = np.array([ls.repair_leg_swap(xy[i].copy(), state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 10.0, 30)
                   for i in range(n)])
     np.testing.assert_array_equal(k, flags)
 

@@ -109,3 +109,90 @@ def test_a_hidden_far_leg_is_picked_up_again():
     seen = np.isfinite(bad[:, ls.LEFT_LEG[1], 0]) & np.isfinite(bad[:, ls.RIGHT_LEG[1], 0])
     legs = np.concatenate([ls.LEFT_LEG, ls.RIGHT_LEG])
     assert np.nanmax(np.abs(fixed[seen][:, legs] - truth[seen][:, legs])) < 1e-9
+
+
+def test_tracks_started_on_the_wrong_legs_take_the_labels_back():
+    """The model trades the labels for the first frames only. Continuity carries the wrong
+    names on (it cannot know better), but the labels are right most of the time: after
+    PULL_PER_RETURN x return_frames frames crossed to them the tracks trade names, and
+    every frame after that is right. Before the pull the kernel kept the wrong relation
+    for good."""
+    n, k, ret = 420, 20, 30
+    truth = runner(n, 4)
+    bad = trade(truth, range(k))
+    fixed, flags = run_kernel(bad, return_frames=ret)
+    legs = np.concatenate([ls.LEFT_LEG, ls.RIGHT_LEG])
+    pull = k + int(ls.PULL_PER_RETURN * ret)
+    assert flags[k:pull - 1].all() and not flags[pull:].any()
+    assert np.nanmax(np.abs(fixed[pull:, legs] - truth[pull:, legs])) < 1e-9
+    crossed = np.concatenate([ls.RIGHT_LEG, ls.LEFT_LEG])
+    assert np.nanmax(np.abs(fixed[k:pull - 1, legs] - bad[k:pull - 1][:, crossed])) < 1e-9
+    ref, ref_flags = ls.repair_leg_swap_ref(bad, 0.5, 25.0, ret)
+    np.testing.assert_array_equal(flags, ref_flags)
+    np.testing.assert_allclose(fixed, ref, rtol=0, atol=1e-9, equal_nan=True)
+
+
+def test_brief_label_agreement_does_not_stop_the_pull():
+    """Stuck crossed, with the model swapping for 4 frames now and then (the wrong relation
+    is as labelled on those): the count of crossed frames is net, each swap delays the pull
+    by 8 frames and no more."""
+    n, ret = 600, 30
+    truth = runner(n, 5)
+    bad = trade(truth, range(20))
+    for s in (60, 100, 140):
+        bad = trade(bad, range(s, s + 4))
+    _, flags = run_kernel(bad, return_frames=ret)
+    pull = 20 + int(ls.PULL_PER_RETURN * ret) + 3 * 8
+    assert flags[pull - 2] and not flags[pull:].any()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kernel_equals_reference_with_pulls_gaps_and_outliers(seed):
+    """Random legs with long label swaps (so the pull-back acts), thrown legs (coasting),
+    NaN points, whole legs unseen, dropped frames (steps) and a short return_frames."""
+    rng = np.random.default_rng(200 + seed)
+    n = 400
+    truth = runner(n, seed)
+    xy = truth.copy()
+    for start in rng.choice(np.arange(5, n - 60), 6, replace=False):
+        xy = trade(xy, range(start, start + rng.integers(1, 60)))
+    for start in rng.choice(np.arange(5, n - 10), 10, replace=False):
+        leg = ls.LEFT_LEG if rng.random() < 0.5 else ls.RIGHT_LEG
+        xy[start:start + rng.integers(1, 6), leg] += rng.normal(0, 80, 2)
+    for start in rng.choice(np.arange(5, n - 20), 4, replace=False):
+        leg = ls.LEFT_LEG if rng.random() < 0.5 else ls.RIGHT_LEG
+        xy[start:start + rng.integers(1, 20), leg] = np.nan
+    xy[rng.random((n, 33)) < 0.08] = np.nan
+    xy[rng.random(n) < 0.03] = np.nan                     # frames with nobody
+    steps = np.where(rng.random(n) < 0.1, rng.integers(2, 11, n), 1).astype(float)
+    for ret in (3, 15):
+        fixed = xy.copy()
+        state = ls.new_state()
+        flags = np.array([ls.repair_leg_swap(fixed[i], state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5,
+                                             25.0, ret, -1.0, steps[i]) for i in range(n)])
+        ref, ref_flags = ls.repair_leg_swap_ref(xy, 0.5, 25.0, ret, -1.0, steps)
+        np.testing.assert_array_equal(flags, ref_flags)
+        np.testing.assert_allclose(fixed, ref, rtol=0, atol=1e-9, equal_nan=True)
+
+
+def test_kernel_equals_reference_on_edge_input():
+    """Legs standing still on one spot (zero velocity, equal costs), one leg never seen, an
+    all-NaN stretch longer than return_frames, the longest step the analyzer passes."""
+    n = 200
+    xy = np.full((n, 33, 2), np.nan)
+    for leg in (ls.LEFT_LEG, ls.RIGHT_LEG):
+        for p, idx in enumerate(leg):
+            xy[:60, idx] = (500.0, 900.0 + 100 * p)
+    for p, idx in enumerate(ls.LEFT_LEG):
+        xy[60:120, idx] = (400.0 + p, 900.0 + 100 * p)
+    xy[150:, ls.LEFT_LEG] = xy[50, ls.LEFT_LEG] + 3.0
+    xy[150:, ls.RIGHT_LEG] = xy[50, ls.RIGHT_LEG] - 200.0
+    steps = np.ones(n)
+    steps[150] = 10.0
+    fixed = xy.copy()
+    state = ls.new_state()
+    flags = np.array([ls.repair_leg_swap(fixed[i], state, ls.LEFT_LEG, ls.RIGHT_LEG, 0.5, 25.0,
+                                         5, -1.0, steps[i]) for i in range(n)])
+    ref, ref_flags = ls.repair_leg_swap_ref(xy, 0.5, 25.0, 5, -1.0, steps)
+    np.testing.assert_array_equal(flags, ref_flags)
+    np.testing.assert_allclose(fixed, ref, rtol=0, atol=1e-9, equal_nan=True)
