@@ -50,7 +50,9 @@ class GaitSettings:
     # assignment costs < ratio x the current one.
     swap_ratio: float = 0.5
     swap_min_gain_trunk: float = 0.08    # ...and saves at least this x trunk length
-    max_swapped_s: float = 0.5          # labels back only after this long with the legs unseen
+    # The model's labels come back after this long with the legs unseen; after 4x this long
+    # crossed to them on balance the tracks trade names (kernels/leg_swap.py).
+    max_swapped_s: float = 0.5
     same_contact_s: float = 0.1         # other foot's contact this close = the same contact
     # Silhouette proxies.
     mask_threshold: int = 128
