@@ -74,6 +74,26 @@ def test_stance_foot_sits_on_the_belt_and_moves_at_belt_speed():
         np.testing.assert_allclose(vx[both], -v_cm_s, rtol=1e-6)
 
 
+@pytest.mark.parametrize("knobs", [
+    dict(gait="walk", cadence_spm=100, duty_factor_pct=62, belt_kmh=4),   # heel lifts far
+    dict(belt_kmh=12.0),
+    dict(preset="poor"),
+])
+def test_the_feet_move_smoothly_through_stance(knobs):
+    """At 1 ms steps no foot point jumps: a heel lifting about the toe once picked the
+    wrong circle intersection for one sample per step (the ankle 40 cm ahead of the toe,
+    back the next frame)."""
+    knobs = dict(knobs)
+    r = SynthRunner(resolve_knobs(knobs, preset=knobs.pop("preset", "good")), 6.0)
+    t = np.arange(2.0, 5.0, 0.001)
+    pose = r.world_pose(t)
+    for side in ("left", "right"):
+        for part in ("ankle", "heel", "foot_index"):
+            p = pose.points[:, LM[f"{side}_{part}"], :2]
+            step_cm = np.linalg.norm(np.diff(p, axis=0), axis=-1)
+            assert step_cm.max() < 2.0, f"{side} {part} jumps {step_cm.max():.1f} cm in 1 ms"
+
+
 def test_trunk_lean_sweep_moves_trunk_lean_and_nothing_of_the_legs():
     base = truth_for(trunk_lean_deg=2.0)
     for lean in (10.0, 20.0):

@@ -75,6 +75,22 @@ def circle_intersection_upper(c1: np.ndarray, r1: float, c2: np.ndarray, r2: flo
                               ) -> np.ndarray:
     """The higher of the two intersections of circles (c1, r1) and (c2, r2), vectorized;
     where they do not meet, the point on the centre line closest to both."""
+    p1, p2 = _circle_intersections(c1, r1, c2, r2)
+    return np.where((p1[..., 1] >= p2[..., 1])[..., None], p1, p2)
+
+
+def circle_intersection_nearest(c1: np.ndarray, r1: float, c2: np.ndarray, r2: float,
+                                near: np.ndarray) -> np.ndarray:
+    """The intersection of circles (c1, r1) and (c2, r2) nearer to `near`, vectorized.
+    Where both intersections sit near the same height (an ankle close to the belt), "the
+    higher" flips between them from one frame to the next; the nearer one does not."""
+    p1, p2 = _circle_intersections(c1, r1, c2, r2)
+    nearer_1 = np.linalg.norm(p1 - near, axis=-1) <= np.linalg.norm(p2 - near, axis=-1)
+    return np.where(nearer_1[..., None], p1, p2)
+
+
+def _circle_intersections(c1: np.ndarray, r1: float, c2: np.ndarray, r2: float
+                          ) -> tuple[np.ndarray, np.ndarray]:
     dv = c2 - c1
     d = np.maximum(np.linalg.norm(dv, axis=-1), 1e-9)
     a = (r1 * r1 - r2 * r2 + d * d) / (2 * d)
@@ -84,4 +100,4 @@ def circle_intersection_upper(c1: np.ndarray, r1: float, c2: np.ndarray, r2: flo
     perp = np.stack([-u[..., 1], u[..., 0]], axis=-1)
     p1 = base + h[..., None] * perp
     p2 = base - h[..., None] * perp
-    return np.where((p1[..., 1] >= p2[..., 1])[..., None], p1, p2)
+    return p1, p2

@@ -27,7 +27,8 @@ import numpy as np
 
 from station.synth.body import Body
 from station.synth.curves import hermite, pchip_eval
-from station.synth.foot import (angle_from_vertical_deg, circle_intersection_upper,
+from station.synth.foot import (angle_from_vertical_deg, circle_intersection_nearest,
+                                circle_intersection_upper,
                                 foot_from_ankle, foot_from_pivot, hip_ankle_distance,
                                 knee_ik, max_reach)
 from station.synth.timeline import StepTable
@@ -142,7 +143,7 @@ class LegKinematics:
         if far.any():
             toe_pt = np.stack([x_heel[far] + b.foot_cm, np.zeros(int(far.sum()))], axis=-1)
             r_ta = float(np.hypot(b.foot_cm - b.ankle_fwd_cm, b.ankle_up_cm))
-            a = circle_intersection_upper(hip[far], reach, toe_pt, r_ta)
+            a = circle_intersection_nearest(hip[far], reach, toe_pt, r_ta, ankle[far])
             theta = np.arctan2(a[:, 1] - toe_pt[:, 1], a[:, 0] - toe_pt[:, 0])
             theta0 = np.arctan2(b.ankle_up_cm, b.ankle_fwd_cm - b.foot_cm)
             phi_far = np.minimum(phi[far], theta - theta0)
