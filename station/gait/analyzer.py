@@ -52,6 +52,9 @@ class GaitSettings:
     swap_min_gain_trunk: float = 0.08    # ...and saves at least this x trunk length
     max_swapped_s: float = 0.5          # labels back only after this long with the legs unseen
     same_contact_s: float = 0.1         # other foot's contact this close = the same contact
+    # A leg the pose model blended into the other one sits the frame out of the gait events
+    # (kernels.foot_glitch).
+    drop_blended_feet: bool = True
     # Silhouette proxies.
     mask_threshold: int = 128
     levels_per_band: int = 8
@@ -69,7 +72,7 @@ def frame_step_config(settings: GaitSettings) -> np.ndarray:
         max(1, int(settings.max_swapped_s * settings.fps)), settings.fps,
         settings.mask_threshold, settings.levels_per_band, settings.core_half_depth_trunk,
         settings.arm_half_width_trunk, settings.min_cutoff_hz, settings.beta,
-        settings.d_cutoff_hz, settings.max_gap_s)
+        settings.d_cutoff_hz, settings.max_gap_s, glitch_on=settings.drop_blended_feet)
 
 
 @dataclass
