@@ -31,7 +31,7 @@ import numpy as np
 from kernels import frame_features as ff
 from kernels import foot_glitch as fg
 from kernels._jit import jit
-from kernels.gait_events import gait_event_step
+from kernels.gait_events import W_MODE, gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
 from kernels.silhouette import profile_out_len, silhouette_proxies
@@ -193,7 +193,9 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
         leg = leg_sum / n_leg
         old = aux[A_EVENT_LEG_LEN_PX]
         aux[A_EVENT_LEG_LEN_PX] = leg if not math.isfinite(old) else 0.99 * old + 0.01 * leg
-    # A leg blended into the other one this frame: its foot sits this frame out.
+    # A leg blended into the other one this frame: its foot sits this frame out of the belt
+    # model. Not while the label-free walking detector has the word (an overground walker):
+    # it needs both heels of a frame, and a dropped foot hides the extremes it times steps by.
     legs = np.empty((2, 4, 2))
     for f in range(2):
         for k in range(4):
@@ -203,7 +205,7 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
             legs[f, k, 1] = xy[i, 1]
     flags = aux[A_GLITCH_FLAGS:A_GLITCH_FLAGS + 2]
     if fg.foot_glitch_step(t_s, legs, aux[A_EVENT_LEG_LEN_PX], cfg[C_GLITCH:N_CFG],
-                           aux[A_GLITCH:N_AUX], flags) > 0:
+                           aux[A_GLITCH:N_AUX], flags) > 0 and ev_state[W_MODE] != 1.0:
         for f in range(2):
             if flags[f] == 1.0:
                 for r in range(4):

@@ -17,7 +17,7 @@ import numpy as np
 from kernels import frame_features as ff
 from kernels import frame_step as fs
 from kernels.foot_glitch import foot_glitch_step
-from kernels.gait_events import gait_event_step
+from kernels.gait_events import W_MODE, gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
 from kernels.silhouette import silhouette_proxies
@@ -87,7 +87,8 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
     flags = aux[fs.A_GLITCH_FLAGS:fs.A_GLITCH_FLAGS + 2]
     foot_glitch_step(float(t_s), legs, float(aux[fs.A_EVENT_LEG_LEN_PX]),
                      cfg[fs.C_GLITCH:fs.N_CFG], aux[fs.A_GLITCH:fs.N_AUX], flags)
-    feet[:, flags == 1.0] = np.nan
+    if ev_state[W_MODE] != 1.0:
+        feet[:, flags == 1.0] = np.nan
     return int(gait_event_step(t_s, feet[0], feet[1], feet[2], feet[3],
                                 float(aux[fs.A_EVENT_LEG_LEN_PX]), ev_params, ev_state,
                                 ev_out))
