@@ -33,9 +33,13 @@ far from its prediction restarts the track (a real jump is not extrapolated from
 No delay: each frame is decided on its own and the frames before it. Accepted frames only
 feed the predictions; a rejected leg keeps its last two accepted frames.
 
-State (2, N_LEG_STATE) per leg: last accepted points (8), the ones before (8), the last
-rejected offset (8), their times, the rejected-run length; NaN = unknown (new_state,
-and a reset is all NaN). Params: `glitch_params`.
+kernels/frame_step.py runs it on the swap-repaired legs relative to the hips, and drops a
+flagged foot from the belt model's input (not while the label-free walking detector has the
+word: it needs both heels of a frame).
+
+State (N_STATE,): per leg (N_LEG_STATE each) the last accepted points (8), the ones before
+(8), the last rejected offset (8), their times and the rejected-run length; NaN = unknown
+(new_state; a reset is all NaN). Params: `glitch_params`.
 """
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ G_ON = 0                # 1: test frames; 0: never flag (the state still follows
 G_DT_S = 1              # nominal frame period
 G_GATE_LEG = 2          # foot gate: this x leg length ...
 G_GATE_LEG_S = 3        # ... plus this x leg length per second of frame period
-G_COS_MIN = 4           # the foot's move points toward the other leg (mean cosine)
+G_COS_MIN = 4           # a foot point's move points toward the other leg (cosine)
 G_W_MIN = 5             # common-share test: share of the way to the other leg
 G_RES_MAX_LEG = 6       # ... its residual, x leg length, at most
 G_RES_PER_W = 7         # ... and at most this x the share
