@@ -5,7 +5,9 @@ from Python costs a few µs of dispatch, more than most of the kernels' own work
 same kernels are called from compiled code (no dispatch) in the same order and with the
 same arguments: leg-swap repair, raw frame features, silhouette proxies (when a mask is
 given), One Euro smoothing, smoothed frame features, feet relative to the smoothed hips,
-and the gait-event step with its leg-length average. Results are bit-for-bit those of the
+foot-glitch test (kernels/foot_glitch.py: a leg the pose model blended into the other one
+is dropped from the event step for that frame) and the gait-event step with its leg-length
+average. Results are bit-for-bit those of the
 step-by-step path (kernels/frame_step_ref.py, tests/test_frame_step.py).
 
 Inputs: pose landmarks `xy_in` (33, 2) float32 or float64 in pixels (NaN = unseen), the
@@ -27,8 +29,9 @@ import math
 import numpy as np
 
 from kernels import frame_features as ff
+from kernels import foot_glitch as fg
 from kernels._jit import jit
-from kernels.gait_events import gait_event_step
+from kernels.gait_events import W_MODE, gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
 from kernels.silhouette import profile_out_len, silhouette_proxies
@@ -50,7 +53,8 @@ C_MIN_CUTOFF_HZ = 8         # One Euro
 C_BETA = 9
 C_D_CUTOFF_HZ = 10
 C_MAX_GAP_S = 11
-N_CFG = 12
+C_GLITCH = 12               # kernels.foot_glitch parameters (fg.N_PARAMS of them)
+N_CFG = C_GLITCH + fg.N_PARAMS
 
 # aux layout: the small state the analyzer used to keep in Python.
 A_SWAP_T_S = 0              # time of the last repaired frame
@@ -59,22 +63,26 @@ A_HIP_X_REF = 2             # last finite smoothed hip x
 A_HIP_X0 = 3                # first such hip x: relative positions stay in image range
 A_EVENT_LEG_LEN_PX = 4      # the event detector's leg length (exponential mean)
 A_FOUND = 5                 # 1 if this frame had any seen landmark, else 0 (output)
-N_AUX = 6
+A_GLITCH_FLAGS = 6          # (2,) 1 where foot_glitch dropped that foot this frame (output)
+A_GLITCH = 8                # foot_glitch's state (fg.N_STATE)
+N_AUX = A_GLITCH + fg.N_STATE
 
-TRACKING_SLOTS = (A_SWAP_T_S, A_HIP_X_REF, A_HIP_X0, A_EVENT_LEG_LEN_PX)
+TRACKING_SLOTS = (A_SWAP_T_S, A_HIP_X_REF, A_HIP_X0, A_EVENT_LEG_LEN_PX) + \
+    tuple(range(A_GLITCH, N_AUX))
 
 # BlazePose indices (kernels import nothing of the project).
 _ARMS = (11, 13, 15, 12, 14, 16)        # shoulder, elbow, wrist: left then right
 _HEELS = (29, 30)
 _TOES = (31, 32)
 _LEGS = ((23, 27), (24, 28))            # (hip, ankle) left, right
+_GLITCH_PTS = ((25, 27, 29, 31), (26, 28, 30, 32))    # knee, ankle, heel, toe
 
 
 def frame_step_config(swap_ratio: float, swap_min_gain_trunk: float, swap_return_frames: int,
                       fps: float, mask_threshold: int, levels_per_band: int,
                       core_half_depth_trunk: float, arm_half_width_trunk: float,
                       min_cutoff_hz: float, beta: float, d_cutoff_hz: float,
-                      max_gap_s: float) -> np.ndarray:
+                      max_gap_s: float, glitch_on: bool = True) -> np.ndarray:
     cfg = np.empty(N_CFG)
     cfg[C_SWAP_RATIO] = swap_ratio
     cfg[C_SWAP_GAIN_TRUNK] = swap_min_gain_trunk
@@ -88,6 +96,7 @@ def frame_step_config(swap_ratio: float, swap_min_gain_trunk: float, swap_return
     cfg[C_BETA] = beta
     cfg[C_D_CUTOFF_HZ] = d_cutoff_hz
     cfg[C_MAX_GAP_S] = max_gap_s
+    cfg[C_GLITCH:] = fg.glitch_params(fps, on=glitch_on)
     return cfg
 
 
@@ -184,5 +193,22 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
         leg = leg_sum / n_leg
         old = aux[A_EVENT_LEG_LEN_PX]
         aux[A_EVENT_LEG_LEN_PX] = leg if not math.isfinite(old) else 0.99 * old + 0.01 * leg
+    # A leg blended into the other one this frame: its foot sits this frame out of the belt
+    # model. Not while the label-free walking detector has the word (an overground walker):
+    # it needs both heels of a frame, and a dropped foot hides the extremes it times steps by.
+    legs = np.empty((2, 4, 2))
+    for f in range(2):
+        for k in range(4):
+            i = _GLITCH_PTS[f][k]
+            x = xy[i, 0] - shift if shifted else xy[i, 0]
+            legs[f, k, 0] = s * x
+            legs[f, k, 1] = xy[i, 1]
+    flags = aux[A_GLITCH_FLAGS:A_GLITCH_FLAGS + 2]
+    if fg.foot_glitch_step(t_s, legs, aux[A_EVENT_LEG_LEN_PX], cfg[C_GLITCH:N_CFG],
+                           aux[A_GLITCH:N_AUX], flags) > 0 and ev_state[W_MODE] != 1.0:
+        for f in range(2):
+            if flags[f] == 1.0:
+                for r in range(4):
+                    feet[r, f] = math.nan
     return gait_event_step(t_s, feet[0], feet[1], feet[2], feet[3], aux[A_EVENT_LEG_LEN_PX],
                            ev_params, ev_state, ev_out)

@@ -16,7 +16,8 @@ import numpy as np
 
 from kernels import frame_features as ff
 from kernels import frame_step as fs
-from kernels.gait_events import gait_event_step
+from kernels.foot_glitch import foot_glitch_step
+from kernels.gait_events import W_MODE, gait_event_step
 from kernels.leg_swap import repair_leg_swap
 from kernels.one_euro import one_euro_step
 from kernels.silhouette import silhouette_proxies
@@ -24,6 +25,7 @@ from kernels.silhouette import silhouette_proxies
 _ARMS = np.array(fs._ARMS)
 _HEELS = np.array(fs._HEELS)
 _TOES = np.array(fs._TOES)
+_GLITCH_PTS = np.array(fs._GLITCH_PTS)
 
 
 def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
@@ -80,6 +82,13 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
         leg = sum(seen) / len(seen)
         old = aux[fs.A_EVENT_LEG_LEN_PX]
         aux[fs.A_EVENT_LEG_LEN_PX] = leg if not np.isfinite(old) else 0.99 * old + 0.01 * leg
-    return int(gait_event_step(t_s, s * heel[:, 0], heel[:, 1], s * toe[:, 0], toe[:, 1],
+    feet = np.stack([s * heel[:, 0], heel[:, 1], s * toe[:, 0], toe[:, 1]])
+    legs = rel[_GLITCH_PTS] * np.array([s, 1.0])
+    flags = aux[fs.A_GLITCH_FLAGS:fs.A_GLITCH_FLAGS + 2]
+    foot_glitch_step(float(t_s), legs, float(aux[fs.A_EVENT_LEG_LEN_PX]),
+                     cfg[fs.C_GLITCH:fs.N_CFG], aux[fs.A_GLITCH:fs.N_AUX], flags)
+    if ev_state[W_MODE] != 1.0:
+        feet[:, flags == 1.0] = np.nan
+    return int(gait_event_step(t_s, feet[0], feet[1], feet[2], feet[3],
                                 float(aux[fs.A_EVENT_LEG_LEN_PX]), ev_params, ev_state,
                                 ev_out))

@@ -54,6 +54,9 @@ class GaitSettings:
     # crossed to them on balance the tracks trade names (kernels/leg_swap.py).
     max_swapped_s: float = 0.5
     same_contact_s: float = 0.1         # other foot's contact this close = the same contact
+    # A leg the pose model blended into the other one sits the frame out of the gait events
+    # (kernels.foot_glitch).
+    drop_blended_feet: bool = True
     # Silhouette proxies.
     mask_threshold: int = 128
     levels_per_band: int = 8
@@ -71,7 +74,7 @@ def frame_step_config(settings: GaitSettings) -> np.ndarray:
         max(1, int(settings.max_swapped_s * settings.fps)), settings.fps,
         settings.mask_threshold, settings.levels_per_band, settings.core_half_depth_trunk,
         settings.arm_half_width_trunk, settings.min_cutoff_hz, settings.beta,
-        settings.d_cutoff_hz, settings.max_gap_s)
+        settings.d_cutoff_hz, settings.max_gap_s, glitch_on=settings.drop_blended_feet)
 
 
 @dataclass
