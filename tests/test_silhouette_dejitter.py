@@ -108,8 +108,8 @@ def test_fewer_frames_than_the_fit_needs_leave_the_contours_as_they_are():
 
 def test_contours_seen_through_jittered_points_come_back_to_the_body():
     """2 px jitter on H and S: the measured contours scatter by the jitter; re-placed in the
-    fitted frames they sit closer to the body's outline (the fit of 6 terms to 21 frames
-    keeps ~sqrt(6/21) = 0.53 of the jitter; measured 0.41)."""
+    fitted frames they sit closer to the body's outline (a fit of 8 terms to 21 frames
+    keeps ~sqrt(8/21) = 0.62 of the jitter at the frames, less between them)."""
     for s in (1.0, -1.0):
         rng = np.random.default_rng(4 if s > 0 else 5)
         ph, hs_true = trajectory(21, s, rng)
@@ -122,7 +122,7 @@ def test_contours_seen_through_jittered_points_come_back_to_the_body():
         assert ok.mean() > 0.9
         before = np.sqrt(np.mean((seen - truth) ** 2))
         after = np.sqrt(np.mean((out[ok] - truth[ok]) ** 2))
-        assert after < 0.6 * before, (s, before, after)
+        assert after < 0.7 * before, (s, before, after)
         # H and S on the fitted model exactly (a steady lean): the contours come back as
         # measured.
         hs_model = hs_true.copy()

@@ -49,6 +49,8 @@ class Session(NamedTuple):
     strides: np.ndarray     # (strides, 2) GaitAnalyzer's per-stride tilt, flare
     t_ns: np.ndarray        # (frames,) time of each measured frame
     stride_ends: np.ndarray  # (strides, 2) each stride's closing contact: t_ns, foot
+    hs: np.ndarray          # (frames, 4) H x, y, S x, y the kernel placed its bands by
+    s: float                # facing sign
 
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
@@ -64,7 +66,7 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
     s = float(r.facing_sign)
     out = np.empty(sil.profile_out_len(LEVELS))   # proxies, band angles, contours
     analyzer = GaitAnalyzer(GaitSettings(fps=fps))
-    meas, truth, strides, t_ns = [], [], [], []
+    meas, truth, strides, t_ns, hs = [], [], [], [], []
     for c in iter_chunks(r, seed):
         pose = r.world_pose(c.t_ns / 1e9)
         tw = torso_outline(r.body, pose.trunk, pose.arch_cm)
@@ -82,6 +84,7 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
             sil.silhouette_proxies(m, 128, hip[0], hip[1], sh[0], sh[1], s,
                                    np.ascontiguousarray(xy[ARM]), LEVELS, CORE, ARM_W, out)
             meas.append(out.copy())
+            hs.append(np.r_[hip, sh])
             t_ns.append(int(c.t_ns[i]))
             cl = c.clean_xy[i]
             truth.append(outline_metrics(
@@ -91,7 +94,7 @@ def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps
     per_stride = np.array([[st.values[k] for k in PROXIES] for st in strides]).reshape(-1, 2)
     ends = np.array([[st.t_ns, st.foot == "left"] for st in strides], np.int64).reshape(-1, 2)
     return Session(np.array(meas), np.array(truth), per_stride, np.array(t_ns, np.int64),
-                   ends)
+                   ends, np.array(hs).reshape(-1, 4), s)
 
 
 def mask_of(shapes, height: int, width: int, soft: bool) -> np.ndarray:
