@@ -10,7 +10,11 @@ down, and reads the hollow higher up. The median of the per-frame band angles th
 one way (tilt 30 read 37 under the issue's noise). Pooling the contour level by level over
 the stride's frames (the median offset at each level, over the frames where it is in
 view) and fitting the band lines once to the pooled contour uses every frame's clear
-levels, with no per-band pass/fail; jitter blurs the pooled contour symmetrically.
+levels, with no per-band pass/fail. What still leaned under noise: arm outlines that
+jittered capsules let through (trimmed here, POOL_MAX_OUT_T), a genuine steep step at
+the outward-step limit (not applied to the pooled contour, POOL_MAX_STEP), and the bands'
+own movement with H and S (kernels/silhouette_dejitter.py re-places each frame's contours
+before they come here).
 
 Input: the per-frame contours silhouette_proxies writes after its band angles when `out`
 has profile_out_len(levels_per_band) entries (sacral back, lumbar back, rib front, rib
