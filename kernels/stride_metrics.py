@@ -30,11 +30,11 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.frame_features import (F_BODY_LEAN_DEG, F_EAR_ABOVE_SHOULDER_PCT, F_FOOT_DEG,
-                                    F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_Y,
+                                    F_HEAD_FORWARD_PCT, F_HEEL_FORWARD_PX, F_HIP_X, F_HIP_Y,
                                     F_KNEE_FLEXION_DEG, F_SHANK_DEG, F_THIGH_DEG,
                                     F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, N_FEATURES)
 from kernels.silhouette import N_OUT_BANDS, N_PROFILES, profile_out_len
-from kernels.silhouette_pool import pooled_band_angles, pooled_band_angles_ref
+from kernels.silhouette_dejitter import stride_band_angles, stride_band_angles_ref
 from kernels.stride_bounce import (BOUNCE_PAD_STEPS, MAX_GAP_STEPS, N_HARMONICS,
                                    step_bounce_px, step_bounce_px_ref)
 from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, FOOT_TURN_DEG,
@@ -198,22 +198,14 @@ def _range_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float,
 
 @jit
 def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float) -> float:
-    """Pelvic tilt of the band contours pooled over the frames t0 <= t <= t1 (module doc);
-    the trunk length for the fit's px floors is the median over those frames."""
+    """Pelvic tilt of the band contours pooled over the frames t0 <= t <= t1 (module doc),
+    each frame's contours re-placed in a trunk frame fitted over them first."""
     levels = (V.shape[1] - COL_CONTOURS) // N_PROFILES
     if levels < 2:
         return math.nan
-    n_c = N_PROFILES * levels
-    rows = np.empty((t.shape[0], n_c))
-    n = 0
-    for i in range(t.shape[0]):
-        if t0 <= t[i] <= t1:
-            for k in range(n_c):
-                rows[n, k] = V[i, COL_CONTOURS + k]
-            n += 1
-    res = np.empty(1)
-    pooled_band_angles(rows[:n], 0, levels, _median_between(t, V[:, F_TRUNK_LEN_PX], t0, t1),
-                       POOL_MIN_FRAMES, res)
+    res = np.empty(2)                # tilt, flare (the flare is not used: module doc)
+    stride_band_angles(t, V, t0, t1, F_HIP_X, F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, COL_CONTOURS,
+                       levels, POOL_MIN_FRAMES, res)
     return res[0]
 
 
@@ -356,10 +348,9 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     out[S_WAIST_BEND] = _interp_ref(t, V[:, F_TRUNK_LEAN_DEG], t_mid) - body_mid
     levels = (V.shape[1] - COL_CONTOURS) // N_PROFILES
     if levels >= 2:
-        inside = (t >= c0) & (t <= c2)
-        out[S_PELVIC_TILT] = pooled_band_angles_ref(
-            V[inside, COL_CONTOURS:COL_CONTOURS + N_PROFILES * levels], 0, levels,
-            med(F_TRUNK_LEN_PX, c0, c2), POOL_MIN_FRAMES)[0]
+        out[S_PELVIC_TILT] = stride_band_angles_ref(
+            t, V, c0, c2, F_HIP_X, F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, COL_CONTOURS, levels,
+            POOL_MIN_FRAMES)[0]
     out[S_RIB_FLARE] = med(COL_BELLY_DEG, c0, c2) \
         - 0.5 * (med(COL_RIB_FRONT_DEG, c0, c2) + med(COL_RIB_BACK_DEG, c0, c2))
     foot_deg = V[:, F_FOOT_DEG + foot]

@@ -8,14 +8,15 @@ the treadmill's two front handles in ~93 % of the frames.
   and the contour above it: the lower back's normal inward curve, which the picture shows
   as a moderate arch, neither flat nor extreme: 5..30 degrees is what a person can defend
   from the frames. It must be finite on most strides. From the contours pooled over each
-  stride (kernels/stride_metrics.py) it is finite on 14 of 14 strides, 15.6..23.8, median
-  19.4 (band-angle medians gave 16.0..22.1, median 18.3).
+  stride (kernels/stride_metrics.py), each frame's de-jittered first, it is finite on 14 of
+  14 strides, 15.0..21.5, median 18.9 (without the de-jitter 17.0..23.8, median 19.2;
+  band-angle medians gave 16.0..22.1, median 18.3).
 - Rib flare needs the front of the lower trunk, which the handles cover: the kernel drops
   the smeared (soft) edges the handles leave in the mask and a belly line more than 20
   degrees off the trunk axis (the handles' crisp top edges read -20..-33). All three flare
   lines are in the same frame on ~1% of frames (per-frame proxies: a flare on 2 of 14
   strides); from each line's median over the frames of the stride where it is in view
-  (kernels/stride_metrics.py) the flare is finite on 10 of 14 strides, median -8.3. The
+  (kernels/stride_metrics.py) the flare is finite on 10 of 14 strides, median -7.8. The
   belly line is seen in 0-11 frames of a stride, and the rib lines scatter by ~10 degrees
   within a stride: the per-stride values spread from -15.6 to +1.2.
 """
