@@ -35,10 +35,10 @@ def test_step_time_asymmetry_is_found(tmp_path, seed):
         truth["step_time_asym_pct"]["median"], abs=1.5)
 
 
-@pytest.mark.xfail(strict=True, reason="an even runner reads 1.03% (seed 5) and 1.56% "
-                   "(seed 6); over seeds 5-28, 18 of 24 read under 1.5%, the worst 3.0% "
-                   "(seed 22: the far foot's belt speed, learned from a 3-frame bootstrap, "
-                   "takes ~20 s to settle and biases its contacts meanwhile)")
+@pytest.mark.xfail(strict=True, reason="an even runner reads 1.06% (seed 5) and 1.59% "
+                   "(seed 6); over seeds 5-28, 18 of 24 read under 1.5%, the worst 3.15% "
+                   "(seed 22: the far foot's belt speed, learned from a 3-frame bootstrap "
+                   "35% slow, takes ~20 s of stances to settle and skews its contacts)")
 def test_an_even_runner_reads_even():
     import tempfile
     from pathlib import Path
