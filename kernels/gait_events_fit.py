@@ -12,7 +12,8 @@ import numpy as np
 from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, S_BELT_V, S_BELT_Y, S_COUNT, _row)
+                                       RING, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
+                                       _row)
 
 @jit
 def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
@@ -55,10 +56,12 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
     known_v = st[b + S_BELT_V]
     if not math.isnan(known_y):
         # A known belt model is replaced by a window below its level, one clearly faster
-        # at its level (the model came from a foot drifting back before it landed), or
-        # any after relearn_s without a stance.
+        # at its level while the foot is not in stance (the model came from a foot
+        # drifting back before it landed; in stance a toe pivoting at push-off outruns the
+        # belt, and replacing the model there biased the foot's contacts for ~20 stances),
+        # or any after relearn_s without a stance.
         lower = s_y / n > known_y + tol_y
-        faster = v > 1.25 * known_v and s_y / n > known_y - tol_y
+        faster = v > 1.25 * known_v and s_y / n > known_y - tol_y and st[b + S_PHASE] == 0.0
         if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):
@@ -215,7 +218,10 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
             n_pre += 1
     # no fit: just before the first stance frame (a landing foot nears the belt gradually;
     # across a gap, at most a period before it)
-    t_fb = max(_gap_mid(st, b, t_first, dt), t_first - dt)
+    # (no frame before it -- the foot was first seen on the belt, after a gap reset -- then
+    # at its first frame: the landing was not seen, and must not be dated inside the gap)
+    t_fb = t_first if math.isnan(_prev_t(st, b, t_first)) else \
+        max(_gap_mid(st, b, t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
         return t_fb
     if quad:

@@ -99,7 +99,8 @@ def contact_time(foot, p: int, k_first: int, anchor: float, tol_u: float,
         us.append(lag)
         hs.append(h)
         n_pre += k > k_first
-    fallback = max(foot.mid_before(t_first, dt), t_first - dt)
+    seen_before = any(t < t_first for t, _ in foot.frames)
+    fallback = max(foot.mid_before(t_first, dt), t_first - dt) if seen_before else t_first
     if n_pre < (3 if quad else 2):
         return fallback
     lo, hi = ts[n_pre - 1], ts[-1] - dt

@@ -1,9 +1,11 @@
 """Asymmetry against the synthetic runner's truth, under the issue's landmark noise."""
 import json
+import math
 
 import pytest
 
 from station.cli import main
+from station.gait.asymmetry import AsymmetryWindow
 from station.synth.knobs import resolve_knobs
 from station.synth.writer import write_clip
 
@@ -26,17 +28,47 @@ def test_contact_time_asymmetry_is_found(tmp_path):
         truth["contact_asym_pct"]["median"], abs=3.0)
 
 
-@pytest.mark.xfail(strict=True, reason="a 5% step-time asymmetry reads 2.3-3.3% (seeds 5, 6) "
-                   "and an even runner 2.0-3.1%: under 2 px jitter one foot's contacts come "
-                   "0.1-0.2 frame later than the other's (kernels/gait_events) and the "
-                   "30-step means still scatter by ~2%; a 5% asymmetry is not told from none")
-def test_step_time_asymmetry_is_found(tmp_path):
-    got, truth = analysed(tmp_path, {"step_time_asym_pct": 5.0}, 5)
+@pytest.mark.parametrize("seed", [5, 6])
+def test_step_time_asymmetry_is_found(tmp_path, seed):
+    got, truth = analysed(tmp_path, {"step_time_asym_pct": 5.0}, seed)
     assert got["step_time_asym_pct"]["median"] == pytest.approx(
-        truth["step_time_asym_pct"]["median"], abs=2.0)
+        truth["step_time_asym_pct"]["median"], abs=1.5)
+
+
+@pytest.mark.xfail(strict=True, reason="an even runner reads 1.06% (seed 5) and 1.59% "
+                   "(seed 6); over seeds 5-28, 18 of 24 read under 1.5%, the worst 3.15% "
+                   "(seed 22: the far foot's belt speed, learned from a 3-frame bootstrap "
+                   "35% slow, takes ~20 s of stances to settle and skews its contacts)")
+def test_an_even_runner_reads_even():
+    import tempfile
+    from pathlib import Path
+    for seed in (5, 6):
+        with tempfile.TemporaryDirectory() as d:
+            got, _ = analysed(Path(d), {}, seed)
+        assert got["step_time_asym_pct"]["median"] < 1.5, seed
 
 
 def test_an_even_runner_reads_under_the_band(tmp_path):
     got, _ = analysed(tmp_path, {}, 5)
     assert got["step_time_asym_pct"]["median"] < 4.0
     assert got["contact_asym_pct"]["median"] < 4.0
+
+
+def test_step_pairs_ignore_an_outlier_and_a_cadence_drift():
+    """Signed adjacent-pair differences: a step time drifting by 10 % over the window and
+    one contact a frame off must not read as asymmetry; a steady 5 % must."""
+    for asym, expect in ((0.0, 0.0), (5.0, 5.0)):
+        w = AsymmetryWindow()
+        for i in range(80):
+            foot = i % 2
+            step = 0.35 * (1.0 + 0.1 * i / 80) * (1.0 + (asym / 200.0) * (1 if foot == 0 else -1))
+            if i == 40:
+                step += 0.033
+            if i == 41:
+                step -= 0.033
+            w.add(foot, step, 0.25)
+        assert w.step_time_pct() == pytest.approx(expect, abs=0.3)
+    w = AsymmetryWindow()
+    for i in range(10):
+        w.add(i % 2, 0.35, 0.25)
+    assert math.isnan(w.step_time_pct())        # too few pairs yet
