@@ -129,7 +129,9 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
     y_mean = xy[:, 1].sum() / n
     if not math.isnan(foot.belt_y):
         lower = y_mean > foot.belt_y + tol_y
-        faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and foot.phase == 0
+        # in stance, the heel's line only (the kernel's comment says why)
+        faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and (
+            foot.phase == 0 or p == HEEL)
         if not (lower or faster or relearn):
             return math.nan, math.nan
     if (np.abs(xy[:, 0] - (icpt + slope * tau)) > tol_u).any():
