@@ -22,6 +22,8 @@ from kernels.gait_events import event_params, new_event_state
 from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_STRIDE,
                                     STRIDE_METRIC_NAMES, n_columns, stride_metrics)
 from station.contracts import FrameMetrics, GaitEvent, Pose, StrideMetrics
+from station.gait.asymmetry import MIN_PAIRS as ASYM_MIN_PAIRS
+from station.gait.asymmetry import MIN_STEPS as ASYM_MIN_STEPS
 from station.gait.asymmetry import AsymmetryWindow
 from station.gait.facing import FacingTracker
 from station.gait.ring import FrameRing
@@ -302,9 +304,11 @@ class GaitAnalyzer:
         self._asymmetry.add(foot, c2 - c1, toe[0] - c0)
         values["step_time_asym_pct"] = self._asymmetry.step_time_pct()
         values["contact_asym_pct"] = self._asymmetry.contact_pct()
-        for name in ("step_time_asym_pct", "contact_asym_pct"):
-            if math.isnan(values[name]):
-                reasons[name] = "needs a few steps of each foot first"
+        if math.isnan(values["step_time_asym_pct"]):
+            reasons["step_time_asym_pct"] = \
+                f"needs {ASYM_MIN_PAIRS} pairs of steps first (~4 s of running)"
+        if math.isnan(values["contact_asym_pct"]):
+            reasons["contact_asym_pct"] = f"needs {ASYM_MIN_STEPS} contacts of each foot first"
         if not math.isfinite(self._shrug_baseline):
             reasons["shoulder_shrug_pct"] = "baseline not set yet (first seconds of running)"
         for name in ("pelvic_tilt_deg", "rib_flare_deg"):
