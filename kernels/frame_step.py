@@ -196,6 +196,10 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
     # A leg blended into the other one this frame: its foot sits this frame out of the belt
     # model. Not while the label-free walking detector has the word (an overground walker):
     # it needs both heels of a frame, and a dropped foot hides the extremes it times steps by.
+    # Nor once the hips have travelled more than a leg length (overground: a treadmill runner
+    # drifts by a tenth of one): the belt model only stands in there until the walking
+    # detector takes the word, and feet it lost mid-stride cost it the next contacts (the
+    # indoor walk: both feet blended for 3 frames at a landing, the next two steps lost).
     legs = np.empty((2, 4, 2))
     for f in range(2):
         for k in range(4):
@@ -205,7 +209,8 @@ def frame_step(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool, mask:
             legs[f, k, 1] = xy[i, 1]
     flags = aux[A_GLITCH_FLAGS:A_GLITCH_FLAGS + 2]
     if fg.foot_glitch_step(t_s, legs, aux[A_EVENT_LEG_LEN_PX], cfg[C_GLITCH:N_CFG],
-                           aux[A_GLITCH:N_AUX], flags) > 0 and ev_state[W_MODE] != 1.0:
+                           aux[A_GLITCH:N_AUX], flags) > 0 and ev_state[W_MODE] != 1.0 \
+            and not abs(shift) > aux[A_EVENT_LEG_LEN_PX]:
         for f in range(2):
             if flags[f] == 1.0:
                 for r in range(4):

@@ -71,10 +71,12 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
     if math.isfinite(hip_x):
         aux[fs.A_HIP_X_REF] = hip_x
     rel = xy.copy()
+    shift = 0.0
     if math.isfinite(aux[fs.A_HIP_X_REF]):
         if not math.isfinite(aux[fs.A_HIP_X0]):
             aux[fs.A_HIP_X0] = aux[fs.A_HIP_X_REF]
-        rel[:, 0] -= aux[fs.A_HIP_X_REF] - aux[fs.A_HIP_X0]
+        shift = aux[fs.A_HIP_X_REF] - aux[fs.A_HIP_X0]
+        rel[:, 0] -= shift
     heel, toe = rel[_HEELS], rel[_TOES]
     seen = [math.hypot(rel[h, 0] - rel[a, 0], rel[h, 1] - rel[a, 1]) for h, a in fs._LEGS]
     seen = [v for v in seen if v == v]
@@ -87,7 +89,8 @@ def frame_step_ref(xy_in: np.ndarray, t_s: float, s: float, camera_left: bool,
     flags = aux[fs.A_GLITCH_FLAGS:fs.A_GLITCH_FLAGS + 2]
     foot_glitch_step(float(t_s), legs, float(aux[fs.A_EVENT_LEG_LEN_PX]),
                      cfg[fs.C_GLITCH:fs.N_CFG], aux[fs.A_GLITCH:fs.N_AUX], flags)
-    if ev_state[W_MODE] != 1.0:
+    overground = abs(shift) > aux[fs.A_EVENT_LEG_LEN_PX]      # hips travelled > a leg
+    if ev_state[W_MODE] != 1.0 and not overground:
         feet[:, flags == 1.0] = np.nan
     return int(gait_event_step(t_s, feet[0], feet[1], feet[2], feet[3],
                                 float(aux[fs.A_EVENT_LEG_LEN_PX]), ev_params, ev_state,

@@ -28,8 +28,11 @@ so continuity is untouched and the next frame goes on as labelled. Real label sw
 to ~1 s; the analyzer's return_frames is 0.5 s, so the pull takes 2 s of disagreement.
 
 Where the legs pass, the model also blends them or throws a foot up the shin for a frame or
-a few. A leg whose points land further from its prediction than an outlier gate is not
-learned from: its track coasts on its prediction (for `MAX_COAST` frames at most). The gate
+a few. A frame whose two legs lie on top of each other (mean point distance under
+`COINCIDE_PER_GAIN` x min_gain_px) teaches nothing: both tracks coast over it (its two
+assignments cost about the same, so it rarely decides anything either). (The indoor walk: a blend at the feet's crossing drew both legs within 7 px; learning
+from it set the two velocities toward each other and flipped the relation for 1.6 s.)
+A leg whose points land further from its prediction than an outlier gate is not learned from: its track coasts on its prediction (for `MAX_COAST` frames at most). The gate
 is adaptive: `gate_px` (default `GATE_PER_GAIN` x min_gain_px) plus `GATE_PER_ERR` x the
 track's own recent prediction error (an exponential mean over accepted frames). Fast swings
 at 30 fps predict worse than a slow-motion clip at 120 fps, and noisy small figures worse
@@ -61,6 +64,7 @@ ERR_ALPHA = 0.1          # weight of the newest frame in that recent error
 MAX_COAST = 4.0          # a track coasts over outlier frames while unseen this long at most
 LABEL_PRIOR = 1.4        # back to the labels: cost < ratio x this x (labels mostly right)
 PULL_PER_RETURN = 4.0    # tracks crossed to the labels this x return_frames (net) trade names
+COINCIDE_PER_GAIN = 1.0  # legs whose points lie within this x min_gain_px (mean): coincident
 
 
 def new_state() -> np.ndarray:
@@ -119,6 +123,18 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
         keep += d00 + d11
         cross += d01 + d10
         n += 1
+    # Legs drawn on top of each other (a crossing, or the model's blend of the two) say
+    # nothing about which is which, and a blend would set both velocities toward the other
+    # leg: neither track learns from the frame (both coast).
+    dsep = 0.0
+    nsep = 0
+    for p in range(1, npt):
+        dab = math.hypot(xy[left_idx[p], 0] - xy[right_idx[p], 0],
+                         xy[left_idx[p], 1] - xy[right_idx[p], 1])
+        if not math.isnan(dab):
+            dsep += dab
+            nsep += 1
+    coincide = nsep >= 2 and dsep < COINCIDE_PER_GAIN * min_gain_px * nsep
     rel = state[3, 0, 0, 0]
     if n >= 2:
         state[3, 0, 0, 1] = 0.0
@@ -173,8 +189,8 @@ def repair_leg_swap(xy: np.ndarray, state: np.ndarray, left_idx: np.ndarray,
                 nd += 1
             coast = max(coast, state[2, leg, p, 0])
         ema = state[3, leg, 1, 0]
-        reject = False
-        if nd > 0:
+        reject = coincide and coast <= MAX_COAST
+        if nd > 0 and not reject:
             err = dsum / nd
             if not math.isnan(ema):
                 reject = err > gate_px + GATE_PER_ERR * ema and coast <= MAX_COAST
@@ -224,6 +240,9 @@ def repair_leg_swap_ref(xy_series: np.ndarray, ratio: float, min_gain_px: float,
         d_keep = w * np.hypot(*(obs - pred[:, 1:]).transpose(2, 0, 1))
         d_cross = w * np.hypot(*(obs[::-1] - pred[:, 1:]).transpose(2, 0, 1))
         ok = np.isfinite(d_keep).all(axis=0) & np.isfinite(d_cross).all(axis=0)
+        sep = np.hypot(*(obs[0] - obs[1]).T)
+        sep = sep[np.isfinite(sep)]
+        coincide = len(sep) >= 2 and sep.sum() < COINCIDE_PER_GAIN * min_gain_px * len(sep)
         if ok.sum() >= 2:
             undecided = 0
             keep, cross = d_keep[:, ok].sum(axis=0).sum(), d_cross[:, ok].sum(axis=0).sum()
@@ -249,6 +268,9 @@ def repair_leg_swap_ref(xy_series: np.ndarray, ratio: float, min_gain_px: float,
         reject = np.zeros(2, bool)
         for leg in range(2):
             dl = d[leg][np.isfinite(d[leg])]
+            if coincide and gap[leg, 1:, 0].max() <= MAX_COAST:
+                reject[leg] = True
+                continue
             if len(dl) == 0:
                 continue
             err = dl.sum() / len(dl)

@@ -119,14 +119,13 @@ def test_clean_runner_keeps_its_feet_and_large_blends_are_dropped(knobs):
 
 
 # Measured through the analyzer (seeds 0-2, 25 s, 2 px jitter, 2% drops, 6 swaps/min, 90
-# blends/min); contacts within +-1 frame per foot label. Most of the shortfall is leg
-# identity (kernels.leg_swap loses the legs at blends): by time alone, either foot, the
-# same runs give 72.6% and 84.1%; with the legs' identity taken from the truth 89% and 95%.
+# blends/min); contacts within +-1 frame per foot label. Leg identity costs none of it any
+# more: by time alone, either foot, the same runs give the same shares.
 BLEND_SCENARIOS = {
     "run_default_30_blends90": ({"blends_per_min": 90.0},
-                                "49.8% within 1 frame (without the glitch test 47.3%)"),
+                                "89.6% within 1 frame (without the glitch test 83.6%)"),
     "run_default_60_blends90": ({"fps": 60, "blends_per_min": 90.0},
-                                "73.1% within 1 frame (without the glitch test 67.2%)"),
+                                "93.5% within 1 frame (without the glitch test 86.1%)"),
 }
 
 

@@ -213,3 +213,40 @@ def test_a_row_without_contours_keeps_the_band_lines(runner):
     for (xy, t_s, mask), (_, row, _, _) in zip(frames, full):
         short.step(xy, t_s, float(runner.facing_sign), True, mask)
         np.testing.assert_array_equal(short.row, row[:len(short.row)])
+
+
+def blended_frames(frames, every: int = 9, shift_px_per_frame: float = 0.0):
+    """The runner with both legs drawn half-way to each other every `every` frames (the pose
+    model's blend), all of it moved by shift_px_per_frame x frame index (an overground walk:
+    the hips cross the image)."""
+    out = []
+    for i, (xy, t_s, mask) in enumerate(frames):
+        xy = xy.copy()
+        if i % every == 4:
+            a, b = xy[_L[1:]].copy(), xy[_R[1:]].copy()
+            xy[_L[1:]], xy[_R[1:]] = 0.6 * a + 0.4 * b, 0.4 * a + 0.6 * b
+        xy[:, 0] += shift_px_per_frame * i
+        out.append((xy, t_s, None))
+    return out
+
+
+@pytest.mark.parametrize("shift", [0.0, 12.0])
+def test_fused_equals_step_by_step_with_blends_on_a_treadmill_and_overground(runner, shift):
+    """Blended legs flag feet (dropped from the belt model on a treadmill, kept once the
+    hips have travelled a leg length): both paths alike, and flags were raised."""
+    frames = blended_frames(runner_frames(runner), shift_px_per_frame=shift)
+    out, _ = run_both(frames, s=float(runner.facing_sign))
+    flags = np.array([o[3][fs.A_GLITCH_FLAGS:fs.A_GLITCH_FLAGS + 2] for o in out])
+    assert (flags == 1.0).any()
+
+
+def test_overground_blended_feet_still_reach_the_belt_model(runner):
+    """Once the hips have travelled more than a leg, a flagged foot is not dropped: the
+    events are those of the same stream with the glitch test off. On the treadmill the
+    dropped feet change them."""
+    def events(shift, on):
+        cfg = frame_step_config(GaitSettings(fps=30.0, drop_blended_feet=on))
+        return run_both(blended_frames(runner_frames(runner), shift_px_per_frame=shift),
+                        s=float(runner.facing_sign), cfg=cfg)[1]
+    assert events(12.0, True) == events(12.0, False)
+    assert events(0.0, True) != events(0.0, False)
