@@ -12,7 +12,7 @@ import numpy as np
 from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
+                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
                                        _row)
 
 @jit
@@ -57,14 +57,17 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
     if not math.isnan(known_y):
         # A known belt model is replaced by a window below its level, one clearly faster
         # at its level (the model came from a foot drifting back before it landed), or
-        # any after relearn_s without a stance. In stance only the heel's line counts as
-        # faster: a toe pivoting at push-off outruns the belt (replacing the model with it
-        # biased the foot's contacts for ~20 stances), while a model bootstrapped slow
-        # must still be mended there (the gym clip's right foot: 1870 px/s, belt ~2400;
-        # left unmended, the belt model lost the stances and the clip read as walking).
+        # any after relearn_s without a stance. A model bootstrapped slow must be mended in
+        # stance too (the gym clip's right foot: 1870 px/s, belt ~2400; unmended, the belt
+        # model lost the stances and the clip read as walking). But in stance a toe
+        # pivoting at push-off also outruns the belt (replacing the model with it biased
+        # the foot's contacts for ~20 stances): there the toe's line counts only when the
+        # other foot's belt speed agrees with it better than with the model (one belt).
         lower = s_y / n > known_y + tol_y
+        other_v = st[(FOOT_SIZE - b) + S_BELT_V]
         faster = v > 1.25 * known_v and s_y / n > known_y - tol_y and (
-            st[b + S_PHASE] == 0.0 or p == 0)
+            st[b + S_PHASE] == 0.0 or p == 0 or math.isnan(other_v)
+            or abs(v - other_v) < abs(known_v - other_v))
         if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):

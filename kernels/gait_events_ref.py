@@ -107,8 +107,7 @@ def _learn(foot: _Foot, learn_n: float, t: float) -> None:
 
 
 def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: float,
-               max_v: float,
-               relearn: bool) -> tuple[float, float]:
+               max_v: float, relearn: bool, other_v: float) -> tuple[float, float]:
     if nb == 0:
         return math.nan, math.nan
     win = foot.frames[-nb:]
@@ -129,9 +128,10 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
     y_mean = xy[:, 1].sum() / n
     if not math.isnan(foot.belt_y):
         lower = y_mean > foot.belt_y + tol_y
-        # in stance, the heel's line only (the kernel's comment says why)
+        # in stance, the toe's line only when the other foot's belt agrees (kernel's comment)
         faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and (
-            foot.phase == 0 or p == HEEL)
+            foot.phase == 0 or p == HEEL or math.isnan(other_v)
+            or abs(v - other_v) < abs(foot.belt_v - other_v))
         if not (lower or faster or relearn):
             return math.nan, math.nan
     if (np.abs(xy[:, 0] - (icpt + slope * tau)) > tol_u).any():
@@ -186,7 +186,8 @@ def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: li
 
 
 def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.ndarray,
-               out: list) -> None:
+               out: list, other_v: float) -> None:
+    """`other_v`: the other foot's belt speed as it stands when this foot's turn comes."""
     dt = prm[PR_DT_S]
     seen = [not (math.isnan(x) or math.isnan(y)) for x, y in pts]
     if not math.isnan(foot.last_t) and t - foot.last_t > prm[PR_MAX_GAP_S]:
@@ -221,7 +222,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         relearn = phase == 0 and foot.lifted and t - foot.t_model > prm[PR_RELEARN_S]
         for p in (HEEL, TOE):
             by, bv = _bootstrap(foot, p, foot.window(prm[PR_BOOT_S], BOOT_MIN_ROWS), tol_y,
-                                tol_u, min_v, prm[PR_MAX_SPEED_LPS] * leg, relearn)
+                                tol_u, min_v, prm[PR_MAX_SPEED_LPS] * leg, relearn, other_v)
             if not math.isnan(by):
                 landed = phase == 0 and foot.lifted and not math.isnan(belt_y) and \
                     foot.last_kind != CONTACT
@@ -321,7 +322,7 @@ def gait_events_ref(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params) -
         n0 = len(out)
         for f in (0, 1):
             pts = inputs[1 - f if swapped else f]
-            _foot_step(feet[f], f, float(t_s[i]), pts, leg, params, out)
+            _foot_step(feet[f], f, float(t_s[i]), pts, leg, params, out, feet[1 - f].belt_v)
         if params[PR_WALK_H_FRAC] > 0.0:
             has_belt = not (math.isnan(feet[0].belt_y) and math.isnan(feet[1].belt_y))
             mine = walk.step(float(t_s[i]), heel_fwd[i], toe_fwd[i], leg, out[n0:], has_belt,
