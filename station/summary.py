@@ -102,17 +102,45 @@ def metric_table(strides: Sequence[StrideMetrics], cadence_spm: float) -> dict[s
 MIN_STRIDES_FOR_ACTIVITY = 2
 
 
-def activity(strides: Sequence[StrideMetrics]) -> str:
+#: Landings judged for double support or flight before a short clip's gait is named.
+MIN_LANDINGS_FOR_ACTIVITY = 2
+
+
+def activity(strides: Sequence[StrideMetrics], events: Sequence[GaitEvent] = ()) -> str:
     """"running" / "walking" from the median duty factor (a foot down more than half the
-    stride is walking), "unknown" when too few strides were measured to say, "none" when
-    there were none."""
+    stride is walking); with too few strides for that, from the landings in `events`
+    (walking lands before the other foot leaves: double support; running after: flight);
+    "unknown" when neither can say, "none" when there were no strides."""
     if not strides:
         return "none"
     duty = np.array([s.values.get("duty_factor_pct", math.nan) for s in strides], float)
     duty = duty[np.isfinite(duty)]
-    if duty.size < MIN_STRIDES_FOR_ACTIVITY:
+    if duty.size >= MIN_STRIDES_FOR_ACTIVITY:
+        return "walking" if float(np.median(duty)) >= WALKING_DUTY_PCT else "running"
+    walk, run = landing_votes(events)
+    if walk + run < MIN_LANDINGS_FOR_ACTIVITY or walk == run:
         return "unknown"
-    return "walking" if float(np.median(duty)) >= WALKING_DUTY_PCT else "running"
+    return "walking" if walk > run else "running"
+
+
+def landing_votes(events: Sequence[GaitEvent]) -> tuple[int, int]:
+    """(landings in double support, landings after a flight): for each contact that follows
+    a contact of the other foot, whether that foot's toe-off came after it or before."""
+    walk = run = 0
+    ordered = sorted(events, key=lambda e: e.t_ns)
+    contacts = [i for i, e in enumerate(ordered) if e.kind == "contact"]
+    for a, b in zip(contacts, contacts[1:]):
+        if ordered[a].foot == ordered[b].foot:
+            continue                    # a foot label repeats: nothing to judge
+        off = next((e for e in ordered[a + 1:]
+                    if e.kind == "toe_off" and e.foot == ordered[a].foot), None)
+        if off is None:
+            continue
+        if off.t_ns > ordered[b].t_ns:
+            walk += 1
+        else:
+            run += 1
+    return walk, run
 
 
 def events_json(events: Sequence[GaitEvent]) -> list[dict[str, Any]]:

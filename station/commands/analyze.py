@@ -110,7 +110,7 @@ def build_summary(info: Any, track: LandmarkTrack, view: ViewDecision, facing: s
         "facing": facing,
         "facing_source": facing_source,
         "camera_side": view.camera_side,
-        "activity": sm.activity(strides),
+        "activity": sm.activity(strides, analyzer.events),
         # A stride record is one foot's contact to its next contact; the feet's records
         # overlap by a step, so a clip of N steps gives about N - 2 of them.
         "strides": len(strides),
