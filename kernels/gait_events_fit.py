@@ -11,7 +11,8 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
-                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT,
+                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
+                                       PR_Y_NEAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
                                        RING, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
                                        _row)
 
@@ -232,7 +233,13 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
             us[j] += hs[j]
         th = _hinge_time(ts, us, m, ts[n_pre - 1], ts[m - 1] - dt, False, True, dt)
     else:
-        th = _hinge2_time(ts, us, hs, m, ts[n_pre - 1], ts[m - 1] - dt,
+        # the height from its last pre-stance frame far above the belt on (the drop)
+        near = params[PR_Y_NEAR_FRAC] * tol_u / params[PR_TOL_U_FRAC]
+        j0 = 0
+        for j in range(n_pre):
+            if hs[j] > near:
+                j0 = j + 1
+        th = _hinge2_time(ts, us, hs, m, j0, ts[n_pre - 1], ts[m - 1] - dt,
                           params[PR_KAPPA_U_PER_S], params[PR_KAPPA_Y_PER_S],
                           params[PR_Y_WEIGHT], dt)
     return t_fb if math.isnan(th) else th
@@ -271,8 +278,22 @@ def _chan_sse(ts, zs, m, th, kappa):
 
 
 @jit
-def _hinge2_time(ts, us, hs, m, lo, hi, k_u, k_y, w_y, dt):
-    """Joint least-squares hinge in time of the lag (us) and, weighted w_y, the height (hs):
+def _flat_sse(zs, j0, m):
+    """Squared error of the best constant over zs[j0:m]."""
+    mu = 0.0
+    for j in range(j0, m):
+        mu += zs[j]
+    mu /= max(m - j0, 1)
+    sse = 0.0
+    for j in range(j0, m):
+        sse += (zs[j] - mu) * (zs[j] - mu)
+    return sse
+
+
+@jit
+def _hinge2_time(ts, us, hs, m, j0, lo, hi, k_u, k_y, w_y, dt):
+    """Joint least-squares hinge in time of the lag (us) and, weighted w_y, the height (hs
+    from index j0 on; a knee at or before its first frame: its best constant):
     each is a constant from the knee th on and a + c*(g + kappa*g^2) before it (g = th - t,
     c >= 0, kappa (1/s) the approach's fixed curvature per coordinate: a landing foot
     decelerates, its height more than its lag; a line met the stance early, by a frame at
@@ -284,7 +305,9 @@ def _hinge2_time(ts, us, hs, m, lo, hi, k_u, k_y, w_y, dt):
         th = min(lo + step * (dt / 8.0), hi)
         sse = _chan_sse(ts, us, m, th, k_u)
         if w_y > 0.0:
-            sse += w_y * _chan_sse(ts, hs, m, th, k_y)
+            sy = _chan_sse(ts[j0:], hs[j0:], m - j0, th, k_y) if th > ts[j0] else \
+                _flat_sse(hs, j0, m)
+            sse += w_y * sy
         if sse < best - 1e-9:
             best = sse
             best_t = th

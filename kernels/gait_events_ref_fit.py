@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
-                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT)
+                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_TOL_U_FRAC,
+                                       PR_Y_NEAR_FRAC, PR_Y_WEIGHT)
 
 
 def _hinge(ts: np.ndarray, zs: np.ndarray, lo: float, hi: float, rising: bool, quad: bool,
@@ -52,17 +53,19 @@ def _curved_sse(ts: np.ndarray, zs: np.ndarray, th: float, kappa: float) -> floa
     return float(np.sum((zs - a @ coef) ** 2))
 
 
-def _hinge2(ts: np.ndarray, us: np.ndarray, hs: np.ndarray, lo: float, hi: float,
+def _hinge2(ts: np.ndarray, us: np.ndarray, hs: np.ndarray, j0: int, lo: float, hi: float,
             k_u: float, k_y: float, w_y: float, dt: float) -> float:
     """Knee in [lo, hi] (dt/8 grid) of the joint hinge of lag (us) and, weighted w_y,
-    height (hs), each a + c*(g + kappa*g^2) before the knee and a after it."""
+    height (hs[j0:]), each a + c*(g + kappa*g^2) before the knee and a after it (the
+    height a constant when the knee is at or before its first frame)."""
     step = dt / 8.0
     best, best_t = math.inf, math.nan
     for i in range(int((hi - lo) / step) + 2):
         th = min(lo + i * step, hi)
         sse = _curved_sse(ts, us, th, k_u)
         if w_y > 0.0:
-            sse += w_y * _curved_sse(ts, hs, th, k_y)
+            sse += w_y * (_curved_sse(ts[j0:], hs[j0:], th, k_y) if th > ts[j0]
+                          else float(np.sum((hs[j0:] - np.mean(hs[j0:])) ** 2)))
         if sse < best - 1e-9:
             best, best_t = sse, th
     return best_t
@@ -107,6 +110,9 @@ def contact_time(foot, p: int, k_first: int, anchor: float, tol_u: float,
     if quad:
         th = _hinge(np.array(ts), np.array(us) + np.array(hs), lo, hi, False, True, dt)
     else:
-        th = _hinge2(np.array(ts), np.array(us), np.array(hs), lo, hi,
+        # the height from its last pre-stance frame more than y_near_frac x leg up on
+        near = prm[PR_Y_NEAR_FRAC] * tol_u / prm[PR_TOL_U_FRAC]
+        j0 = max([j + 1 for j in range(n_pre) if hs[j] > near], default=0)
+        th = _hinge2(np.array(ts), np.array(us), np.array(hs), j0, lo, hi,
                      prm[PR_KAPPA_U_PER_S], prm[PR_KAPPA_Y_PER_S], prm[PR_Y_WEIGHT], dt)
     return fallback if math.isnan(th) else th
