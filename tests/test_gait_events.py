@@ -208,7 +208,8 @@ def test_clean_contacts_are_on_time(name):
 def test_overstrider_hanging_heel_contacts_are_on_time(fps, min_ok):
     """The poor runner's heel hangs ~10 cm over the belt for ~0.1 s and drops in the last
     ~40 ms. Its height fitted whole along a fixed-curvature approach put contacts 0.7 frame
-    late at 30 fps (89% within one), 1.3 at 60 (32%); fitted from the drop on, +0.1."""
+    late at 30 fps (89% within one), 1.3 at 60 (32%); weighed out above 0.05-0.09 leg,
+    +0.1."""
     ok, errs = [], []
     for seed in (0, 1):
         r, t, hf, hy, tf, ty, leg = synth_inputs(dict(fps=fps), 25.0, seed, preset="poor")

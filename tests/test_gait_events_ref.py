@@ -51,7 +51,7 @@ def cases():
                               ("absent", dict(absent_s=2.0, step_off_s=2.0), 6),
                               ("run30_label_swaps", {}, 7),
                               # a heel hanging over the belt, then dropping: the contact
-                              # hinge fits its height from the drop on
+                              # hinge weighs its pre-stance heights by how high they are
                               ("poor60", dict(preset="poor", fps=60), 8)):
         knobs = dict(knobs)
         preset = knobs.pop("preset", "good")
