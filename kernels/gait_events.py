@@ -8,8 +8,10 @@ than the belt and is a little above it; the contact instant is the knee of a joi
 least-squares hinge in time where the foot's lag behind its stance line and the point's
 height above the belt both reach zero, each approaching along a fixed-curvature path (a
 landing foot decelerates; a straight line met walking contacts up to a frame early) over
-pre_s (0.2 s) of frames; a heel's lag is averaged with its toe's. In stance a seen
-point counts as on the belt while it is not above the belt level by more than the
+pre_s (0.2 s) of frames; a heel's lag is averaged with its toe's; a pre-stance height
+counts less from 0.05 leg above the belt up and not at all from 0.09 (an overstrider's
+heel hangs ~10 cm up and drops in the last ~40 ms, which no fixed curvature follows). In
+stance a seen point counts as on the belt while it is not above the belt level by more than the
 tolerance (height only: a 2 px jitter in x must not end a stance). At toe-off the toe
 rises off the belt; its rising height fitted as a hinge gives the instant.
 

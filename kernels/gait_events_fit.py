@@ -11,7 +11,8 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
-                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT,
+                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
+                                       PR_Y_NEAR_FRAC, PR_Y_FAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
                                        RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
                                        _row)
 
@@ -235,16 +236,24 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
             us[j] += hs[j]
         th = _hinge_time(ts, us, m, ts[n_pre - 1], ts[m - 1] - dt, False, True, dt)
     else:
-        th = _hinge2_time(ts, us, hs, m, ts[n_pre - 1], ts[m - 1] - dt,
+        # a pre-stance height counts fully up to y_near_frac x leg above the belt, not at
+        # all from y_far_frac up (a heel hanging over the belt, then dropping, follows no
+        # fixed curvature)
+        near = params[PR_Y_NEAR_FRAC] * tol_u / params[PR_TOL_U_FRAC]
+        far = params[PR_Y_FAR_FRAC] * tol_u / params[PR_TOL_U_FRAC]
+        ws = np.ones(RING)
+        for j in range(n_pre):
+            ws[j] = min(1.0, max(0.0, (far - hs[j]) / (far - near)))
+        th = _hinge2_time(ts, us, hs, ws, m, ts[n_pre - 1], ts[m - 1] - dt,
                           params[PR_KAPPA_U_PER_S], params[PR_KAPPA_Y_PER_S],
                           params[PR_Y_WEIGHT], dt)
     return t_fb if math.isnan(th) else th
 
 
 @jit
-def _chan_sse(ts, zs, m, th, kappa):
-    """Squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t), c >= 0;
-    inf when there is none."""
+def _chan_sse(ts, zs, ws, m, th, kappa):
+    """Weighted (ws) squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t),
+    c >= 0; inf when there is none."""
     s0 = 0.0
     s1 = 0.0
     s2 = 0.0
@@ -253,11 +262,12 @@ def _chan_sse(ts, zs, m, th, kappa):
     for j in range(m):
         g = max(0.0, th - ts[j])
         g += kappa * g * g
-        s0 += 1.0
-        s1 += g
-        s2 += g * g
-        z0 += zs[j]
-        z1 += g * zs[j]
+        w = ws[j]
+        s0 += w
+        s1 += w * g
+        s2 += w * g * g
+        z0 += w * zs[j]
+        z1 += w * g * zs[j]
     den = s0 * s2 - s1 * s1
     if not den > 1e-12:
         return math.inf
@@ -269,25 +279,26 @@ def _chan_sse(ts, zs, m, th, kappa):
     for j in range(m):
         g = max(0.0, th - ts[j])
         e = zs[j] - a - c * (g + kappa * g * g)
-        sse += e * e
+        sse += ws[j] * e * e
     return sse
 
 
 @jit
-def _hinge2_time(ts, us, hs, m, lo, hi, k_u, k_y, w_y, dt):
-    """Joint least-squares hinge in time of the lag (us) and, weighted w_y, the height (hs):
-    each is a constant from the knee th on and a + c*(g + kappa*g^2) before it (g = th - t,
-    c >= 0, kappa (1/s) the approach's fixed curvature per coordinate: a landing foot
-    decelerates, its height more than its lag; a line met the stance early, by a frame at
-    60 fps walking). th on a dt/8 grid over [lo, hi]."""
+def _hinge2_time(ts, us, hs, ws, m, lo, hi, k_u, k_y, w_y, dt):
+    """Joint least-squares hinge in time of the lag (us) and, weighted w_y and per frame ws,
+    the height (hs): each is a constant from the knee th on and a + c*(g + kappa*g^2)
+    before it (g = th - t, c >= 0, kappa (1/s) the approach's fixed curvature per
+    coordinate: a landing foot decelerates, its height more than its lag; a line met the
+    stance early, by a frame at 60 fps walking). th on a dt/8 grid over [lo, hi]."""
     best = math.inf
     best_t = math.nan
+    ones = np.ones(m)
     steps = int((hi - lo) / (dt / 8.0)) + 1
     for step in range(steps + 1):
         th = min(lo + step * (dt / 8.0), hi)
-        sse = _chan_sse(ts, us, m, th, k_u)
+        sse = _chan_sse(ts, us, ones, m, th, k_u)
         if w_y > 0.0:
-            sse += w_y * _chan_sse(ts, hs, m, th, k_y)
+            sse += w_y * _chan_sse(ts, hs, ws, m, th, k_y)
         if sse < best - 1e-9:
             best = sse
             best_t = th

@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
-                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_Y_WEIGHT)
+                                       PR_KAPPA_Y_PER_S, PR_PRE_S, PR_QUAD, PR_TOL_U_FRAC,
+                                       PR_Y_FAR_FRAC, PR_Y_NEAR_FRAC, PR_Y_WEIGHT)
 
 
 def _hinge(ts: np.ndarray, zs: np.ndarray, lo: float, hi: float, rising: bool, quad: bool,
@@ -38,31 +39,33 @@ def _hinge(ts: np.ndarray, zs: np.ndarray, lo: float, hi: float, rising: bool, q
     return best_t
 
 
-def _curved_sse(ts: np.ndarray, zs: np.ndarray, th: float, kappa: float) -> float:
-    """Squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t), c >= 0."""
+def _curved_sse(ts: np.ndarray, zs: np.ndarray, ws: np.ndarray, th: float,
+                kappa: float) -> float:
+    """Weighted (ws) squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t),
+    c >= 0."""
     g = np.maximum(0.0, th - ts)
     g = g + kappa * g * g
     a = np.stack([np.ones_like(g), g], 1)
-    m = a.T @ a
+    m = a.T @ (a * ws[:, None])
     if not m[0, 0] * m[1, 1] - m[0, 1] ** 2 > 1e-12:
         return math.inf
-    coef = np.linalg.solve(m, a.T @ zs)
+    coef = np.linalg.solve(m, a.T @ (ws * zs))
     if coef[1] < 0.0:
         return math.inf
-    return float(np.sum((zs - a @ coef) ** 2))
+    return float(np.sum(ws * (zs - a @ coef) ** 2))
 
 
-def _hinge2(ts: np.ndarray, us: np.ndarray, hs: np.ndarray, lo: float, hi: float,
-            k_u: float, k_y: float, w_y: float, dt: float) -> float:
-    """Knee in [lo, hi] (dt/8 grid) of the joint hinge of lag (us) and, weighted w_y,
-    height (hs), each a + c*(g + kappa*g^2) before the knee and a after it."""
+def _hinge2(ts: np.ndarray, us: np.ndarray, hs: np.ndarray, ws: np.ndarray, lo: float,
+            hi: float, k_u: float, k_y: float, w_y: float, dt: float) -> float:
+    """Knee in [lo, hi] (dt/8 grid) of the joint hinge of lag (us) and, weighted w_y and per
+    frame ws, height (hs), each a + c*(g + kappa*g^2) before the knee and a after it."""
     step = dt / 8.0
     best, best_t = math.inf, math.nan
     for i in range(int((hi - lo) / step) + 2):
         th = min(lo + i * step, hi)
-        sse = _curved_sse(ts, us, th, k_u)
+        sse = _curved_sse(ts, us, np.ones_like(ts), th, k_u)
         if w_y > 0.0:
-            sse += w_y * _curved_sse(ts, hs, th, k_y)
+            sse += w_y * _curved_sse(ts, hs, ws, th, k_y)
         if sse < best - 1e-9:
             best, best_t = sse, th
     return best_t
@@ -107,6 +110,11 @@ def contact_time(foot, p: int, k_first: int, anchor: float, tol_u: float,
     if quad:
         th = _hinge(np.array(ts), np.array(us) + np.array(hs), lo, hi, False, True, dt)
     else:
-        th = _hinge2(np.array(ts), np.array(us), np.array(hs), lo, hi,
+        # pre-stance heights: full weight up to y_near_frac x leg, none from y_far_frac
+        near = prm[PR_Y_NEAR_FRAC] * tol_u / prm[PR_TOL_U_FRAC]
+        far = prm[PR_Y_FAR_FRAC] * tol_u / prm[PR_TOL_U_FRAC]
+        ws = np.ones(len(ts))
+        ws[:n_pre] = np.clip((far - np.array(hs[:n_pre])) / (far - near), 0.0, 1.0)
+        th = _hinge2(np.array(ts), np.array(us), np.array(hs), ws, lo, hi,
                      prm[PR_KAPPA_U_PER_S], prm[PR_KAPPA_Y_PER_S], prm[PR_Y_WEIGHT], dt)
     return fallback if math.isnan(th) else th

@@ -49,7 +49,9 @@ PR_Y_WEIGHT = 30            # contact hinge: weight of the height channel (the l
 PR_FOOT_LAG = 31            # 1: the contact hinge's lag is heel's and toe's mean
 PR_KAPPA_U_PER_S = 32       # contact hinge: curvature of the lag's approach, 1/s
 PR_KAPPA_Y_PER_S = 33       # ...of the height's
-N_PARAMS = 34
+PR_Y_NEAR_FRAC = 34         # ...pre-stance heights count fully up to this x leg above the belt
+PR_Y_FAR_FRAC = 35          # ...and not at all from this x leg up
+N_PARAMS = 36
 
 
 def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05,
@@ -67,7 +69,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                  walk_same_frac: float = 0.3, walk_learn_s: float = 1.5,
                  walk_max_spm: float = 140.0, y_weight: float = 1.0,
                  foot_lag: bool = True, kappa_u_per_s: float = 1.5,
-                 kappa_y_per_s: float = 20.0) -> np.ndarray:
+                 kappa_y_per_s: float = 20.0,
+                 y_near_frac: float = 0.05, y_far_frac: float = 0.09) -> np.ndarray:
     """Parameter vector for `gait_event_step` / `gait_events_ref`.
 
     fps            frame rate the stream was filmed at (sets the nominal frame period and
@@ -87,7 +90,14 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
                    kappa_y 20 (was 10): once a stance toe's push-off no longer replaced
                    the belt speed (gait_events_fit._bootstrap), walking contacts came
                    0.2 frame early with 10; 20 centres them (walk 30 fps 96% within a
-                   frame, 60 fps 91.5%) and leaves running within 0.02 frame
+                   frame, 60 fps 91.5%) and leaves running within 0.02 frame.
+                   A pre-stance height counts fully up to y_near_frac x leg above the
+                   belt, not at all from y_far_frac up (weight linear between): a heel
+                   hanging ~10 cm up for 0.1 s, then dropping in 40 ms (the overstriding
+                   runner) follows no fixed curvature, and fitted whole put contacts 0.65
+                   frame late at 30 fps, 1.3 at 60. A hard cut at 0.1 leg (the fit from
+                   the last frame above it) split the good runner's ~0.1 leg hover
+                   stance by stance (its 5% step asymmetry read 3.1%, not 3.7)
     confirm_s      stance time that confirms a contact, and off-belt time that confirms a
                    toe-off (>= 2 frames): the event delay. Measured on the timestamps: with
                    frames dropped, fewer frames (at least 2) cover it
@@ -181,6 +191,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     p[PR_FOOT_LAG] = 1.0 if foot_lag else 0.0
     p[PR_KAPPA_U_PER_S] = kappa_u_per_s
     p[PR_KAPPA_Y_PER_S] = kappa_y_per_s
+    p[PR_Y_NEAR_FRAC] = y_near_frac
+    p[PR_Y_FAR_FRAC] = y_far_frac
     return p
 
 

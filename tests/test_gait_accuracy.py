@@ -37,24 +37,17 @@ SECONDS = 25.0
 # rearfoot/midfoot line, and the one approach frame close enough to contact carries ~3.5 deg
 # of landmark noise (2 px on a ~45 px foot); contact-time scatter (~0.5 frame) adds the rest.
 #
-# The poor runner's contacts come ~0.6 frame late at 30 fps (~1.1 frames at 60): the event
-# kernel's contact hinge fits the heel's height along a fixed-curvature approach, and this
-# heel hangs ~10 cm over the belt and drops in the last ~40 ms (with the height channel's
-# weight at 0 these contacts are on time and all four poor-runner targets below pass).
-# Read late, the heel has ridden the belt back (12% of leg length per frame at 10 km/h)
-# and the shank has swung back. The good runner's shank: its approach bends up sharply
-# in the last ~15 ms (a line through the last two frames reads it low), and its 4 deg
+# The poor runner's heel hangs ~10 cm over the belt and drops in the last ~40 ms; its
+# contacts are timed within ~0.15 frame since the contact hinge weighs pre-stance heights
+# less from 0.05 leg up and not at all from 0.09 (fitted whole, they came 0.6-1.3 frames
+# late and overstride read 27-29% for 34%). Its shank at 30 fps now reads 2.0 deg high
+# (seed 5; not yet looked into). The good runner's shank: its approach bends up sharply in the
+# last ~15 ms (a line through the last two frames reads it low), and its 4 deg
 # strike, 7 deg above the forefoot line, is read from a foot still turning up fast
 # (~-4 deg) with ~4 deg of landmark noise per stride.
 KNOWN_SHORTFALLS = {
     ("run_default", "foot_strike_class"): "88% of strides classed right (58/66, target 90%)",
-    ("run_poor", "overstride_pct"): "28.6% read, truth 34.0% (contacts ~0.6 frame late)",
-    ("run_poor", "shank_angle_ic_deg"): "11.2 deg read, truth 15.2 (contacts late)",
-    ("run_poor_steep_heel", "overstride_pct"): "29.3% read, truth 34.0% (contacts late)",
-    ("run_poor_steep_heel", "shank_angle_ic_deg"): "11.5 deg read, truth 14.6 (late)",
-    ("run_poor_60fps", "overstride_pct"): "29.1% read, truth 34.0% (contacts ~1.1 frame late)",
-    ("run_poor_60fps", "shank_angle_ic_deg"): "8.5 deg read, truth 15.2 (contacts late)",
-    ("run_poor_60fps", "ground_contact_ms"): "294 ms read, truth 316 (contacts late)",
+    ("run_poor", "shank_angle_ic_deg"): "17.2 deg read, truth 15.2",
     ("run_good_midfoot", "shank_angle_ic_deg"): "-3.9 deg read, truth -1.6",
     ("run_good_midfoot", "foot_strike_class"): "61% of strides classed right (40/66)",
 }

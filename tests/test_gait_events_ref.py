@@ -49,8 +49,13 @@ def cases():
                                   foot_strike_angle_deg=-10, cadence_spm=190, belt_kmh=16,
                                   duty_factor_pct=25), 5),
                               ("absent", dict(absent_s=2.0, step_off_s=2.0), 6),
-                              ("run30_label_swaps", {}, 7)):
-        r, t, hf, hy, tf, ty, leg = synth_inputs(knobs, 10.0, seed)
+                              ("run30_label_swaps", {}, 7),
+                              # a heel hanging over the belt, then dropping: the contact
+                              # hinge weighs its pre-stance heights by how high they are
+                              ("poor60", dict(preset="poor", fps=60), 8)):
+        knobs = dict(knobs)
+        preset = knobs.pop("preset", "good")
+        r, t, hf, hy, tf, ty, leg = synth_inputs(knobs, 10.0, seed, preset=preset)
         if name == "run30_label_swaps":          # unrepaired label trades: the tracks remap
             for a in (hf, hy, tf, ty):
                 a[100:200] = a[100:200, ::-1].copy()
