@@ -86,18 +86,13 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     kappa_*_per_s  lag and height are fitted jointly, each approaching as g + kappa*g^2 (g:
                    time before the knee; y_weight: the height's weight; foot_lag: a heel's
                    lag is heel's and toe's mean). A line met walking contacts a frame early
-                   at 60 fps; `quad` (a free parabola of lag + height) spread 0.8 frame.
-                   kappa_y 20 (was 10): once a stance toe's push-off no longer replaced
-                   the belt speed (gait_events_fit._bootstrap), walking contacts came
-                   0.2 frame early with 10; 20 centres them (walk 30 fps 96% within a
-                   frame, 60 fps 91.5%) and leaves running within 0.02 frame.
-                   A pre-stance height counts fully up to y_near_frac x leg above the
-                   belt, not at all from y_far_frac up (weight linear between): a heel
-                   hanging ~10 cm up for 0.1 s, then dropping in 40 ms (the overstriding
-                   runner) follows no fixed curvature, and fitted whole put contacts 0.65
-                   frame late at 30 fps, 1.3 at 60. A hard cut at 0.1 leg (the fit from
-                   the last frame above it) split the good runner's ~0.1 leg hover
-                   stance by stance (its 5% step asymmetry read 3.1%, not 3.7)
+                   at 60 fps, `quad` (a free parabola) spread 0.8 frame; kappa_y 20 centres
+                   walking contacts (10 put them 0.2 frame early), running moves < 0.02.
+    y_*_frac       a pre-stance height counts fully up to y_near_frac x leg above the belt,
+                   not at all from y_far_frac (linear between): an overstrider's heel hangs
+                   ~10 cm up for 0.1 s, then drops in 40 ms, which no fixed curvature
+                   follows (contacts 0.65 frame late at 30 fps, 1.3 at 60); a hard cut
+                   split the good runner's ~0.1 leg hover stance by stance
     confirm_s      stance time that confirms a contact, and off-belt time that confirms a
                    toe-off (>= 2 frames): the event delay. Measured on the timestamps: with
                    frames dropped, fewer frames (at least 2) cover it
@@ -106,8 +101,7 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     learn_n        belt level and speed are running means over this many stances
     relearn_s      after this long with no stance a new bootstrap replaces the belt model
     toe_on_s       the toe-off hinge is fitted over the off rows and this much stance before
-                   them (at least 3.5 frame periods): at 60 fps 3.5 periods (58 ms) left
-                   too little of the level stance to pin it (toe-offs 92% within a frame)
+                   them (>= 3.5 frame periods; at 60 fps 58 ms was too little to pin it)
     toe_off_lead_s the toe leaves the belt slowly (it accelerates upward), so the line
                    fitted to its rising height meets the belt late: subtract this
     contact_lag_s  added to fitted contact times, s
@@ -120,28 +114,21 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     fit_s          a confirmed contact is timed (and emitted) once its stance spans this
                    long (time, as confirm_s; at least the confirming window, within the
                    ring): timed at confirmation, walking contacts came a frame early
-    walk_*         the walking detector (kernels/gait_events_walk.py), for an overground
-                   walker the belt model does not fit: the lead heel's peaks and the trail
-                   toe's valleys (hysteresis walk_h_frac x leg, one per walk_min_step_s at
-                   most, a rise of at most walk_max_amp_frac x leg). Its events replace the
-                   belt model's while the belt model, which found a belt walk_wait_s ago or
-                   longer, finds fewer than walk_belt_share as many stances (contact to
-                   toe-off, walk_min_stance_s at least, of a foot whose contact alternated
-                   with the other foot's) as it finds contacts (counts decaying over
-                   walk_tau_s); without waiting once the belt model's contacts stop
-                   alternating (one foot landing twice in a row: a belt model that does
-                   not fit; not in its first walk_learn_s, while it learns the belt and
-                   may miss a foot's first contact; and only at a walker's cadence, at
-                   most walk_max_spm: a treadmill runner the belt model tracks poorly --
-                   the slow-motion lab clip -- keeps it). A walking contact within walk_same_frac x step of the belt
-                   model's last emitted contact is that landing: it takes its foot (the
-                   feet keep alternating across the handover) and is not emitted twice;
-                   walk_h_frac = 0 turns it off
-    boot_contact   a foot that was in the air (after its toe-off) and lands on a
-                   belt-like line that replaces the known model (it moves back faster
-                   than the learned speed: the image speed of the belt varies with the
-                   foot's depth, the hip's sway and, overground, the walker) has landed:
-                   emit its contact, timed like any other, instead of a silent stance
+    walk_*         the overground walking detector (kernels/gait_events_walk.py: the lead
+                   heel's peaks, the trail toe's valleys; hysteresis walk_h_frac x leg, one
+                   per walk_min_step_s, a rise of at most walk_max_amp_frac x leg). Its
+                   events replace the belt model's while the belt model (found walk_wait_s
+                   ago or longer) finds fewer than walk_belt_share as many alternating
+                   stances (>= walk_min_stance_s) as contacts (counts decaying over
+                   walk_tau_s); at once when the belt model's contacts stop alternating
+                   after walk_learn_s at a walker's cadence (<= walk_max_spm; the slow-motion
+                   lab runner keeps the belt model). A walking contact within walk_same_frac
+                   x step of the belt model's last one is that landing (feet keep
+                   alternating across the handover); walk_h_frac = 0 turns it off
+    boot_contact   a foot that was in the air lands on a belt-like line that replaces the
+                   known model (the belt's image speed varies with the foot's depth, the
+                   hip's sway and, overground, the walker): emit its contact, timed like
+                   any other, instead of a silent stance
     """
     p = np.empty(N_PARAMS)
     p[PR_DT_S] = 1.0 / fps
