@@ -107,13 +107,10 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     contact_lag_s  added to fitted contact times, s
     lift_u_frac    ...or once a point of it moved this x leg ahead of its last stance
                    anchor u (a walking foot's swing clears the floor by only a cm or two)
-    remap          the two tracks follow the feet, not the pose model's left/right labels:
-                   while a track is in stance, a frame whose own input is off the stance
-                   line but whose other input sits on it swaps the inputs; so does a jump
-                   that the crossed assignment continues (decided each frame)
-    fit_s          a confirmed contact is timed (and emitted) once its stance spans this
-                   long (time, as confirm_s; at least the confirming window, within the
-                   ring): timed at confirmation, walking contacts came a frame early
+    remap          tracks follow the feet, not the labels: a track in stance whose own input
+                   is off its stance line while the other input sits on it swaps the inputs
+    fit_s          a confirmed contact is timed (and emitted) once its stance spans this long
+                   (within the ring): timed at confirmation, walking contacts came early
     walk_*         the overground walking detector (kernels/gait_events_walk.py: the lead
                    heel's peaks, the trail toe's valleys; hysteresis walk_h_frac x leg, one
                    per walk_min_step_s, a rise of at most walk_max_amp_frac x leg). Its
