@@ -126,6 +126,16 @@ class GaitAnalyzer:
         self._reset_tracking()
 
     # ---- public ------------------------------------------------------------------------
+    def compile_stride_kernels(self) -> None:
+        """Compile (or load from the cache) the per-stride kernels now. Otherwise the live
+        loop's first stride waits seconds for them on a cold cache, frames pile up and
+        the session looks stopped."""
+        n = 12
+        t = np.arange(n) / self.settings.fps
+        V = np.full((n, self._ring.values.shape[1]), np.nan)
+        stride_metrics(t, V, 0, t[1], t[4], t[6], t[10], t[8], 100.0, 1.0, math.nan, 0.0,
+                       self._stride_out)
+
     @property
     def decision(self) -> ViewDecision | None:
         return self.facing.decision

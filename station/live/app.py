@@ -61,6 +61,7 @@ def warm_up_kernels() -> float:
         mask = np.zeros((64, 64), np.uint8)
         analyzer.update(Pose(xy, np.ones(33, np.float32), mask, i * 33_000_000, i))
     analyzer.finish()
+    analyzer.compile_stride_kernels()
     return time.perf_counter() - t0
 
 
