@@ -41,6 +41,21 @@ SACRAL_BAND = (0.0, 0.20)
 LUMBAR_BAND = (0.25, 0.45)
 RIB_BAND = (0.50, 0.80)
 LOWER_TRUNK_BAND = (0.10, 0.40)
+
+
+@jit
+def profile_band(p: int) -> tuple[float, float]:
+    """(lo, hi) trunk fractions of contour profile p: sacral back, lumbar back, rib front,
+    rib back, belly (lower-trunk front)."""
+    if p == 0:
+        return SACRAL_BAND[0], SACRAL_BAND[1]
+    if p == 1:
+        return LUMBAR_BAND[0], LUMBAR_BAND[1]
+    if p <= 3:
+        return RIB_BAND[0], RIB_BAND[1]
+    return LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]
+
+
 #: Robust line fit: a level is an outlier when its residual exceeds this (x T)...
 MAX_RESID_T = 0.02
 #: ...or this many pixels, whichever is larger (quantisation of small masks).

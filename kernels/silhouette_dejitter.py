@@ -19,7 +19,7 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, N_PROFILES, RIB_BAND,
-                                SACRAL_BAND)
+                                SACRAL_BAND, profile_band)
 from kernels.silhouette_pool import pooled_band_angles, pooled_band_angles_ref
 
 #: The stride's hip and shoulder points are fitted, coordinate by coordinate, with a
@@ -178,14 +178,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
         dx = hs[r, 0] - fit[0]
         dy = hs[r, 1] - fit[1]
         for p in range(N_PROFILES):
-            if p == 0:
-                lo, hi = SACRAL_BAND[0], SACRAL_BAND[1]
-            elif p == 1:
-                lo, hi = LUMBAR_BAND[0], LUMBAR_BAND[1]
-            elif p <= 3:
-                lo, hi = RIB_BAND[0], RIB_BAND[1]
-            else:
-                lo, hi = LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]
+            lo, hi = profile_band(p)
             c0 = col0 + p * n_lv
             for i in range(n_lv):
                 lv = lo + (hi - lo) * i / (n_lv - 1)

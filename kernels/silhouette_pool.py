@@ -31,7 +31,7 @@ from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MA
                                 MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
                                 N_OUT_BANDS, N_PROFILES, RIB_BAND, RIDGE_BACK,
                                 RIDGE_FRONT, SACRAL_BAND, line_angle_deg,
-                                proxies_from_band_angles)
+                                profile_band, proxies_from_band_angles)
 
 #: A level's pooled offset leaves out the frames whose edge lies further out than this
 #: (x T, at least POOL_MAX_OUT_PX) from the pooled offset, re-pooling until none do:
@@ -103,15 +103,7 @@ def pooled_band_angles(rows: np.ndarray, col0: int, levels_per_band: int, t_len_
     kept = np.empty(rows.shape[0])
     angles = np.full(N_PROFILES, np.nan)
     for p in range(N_PROFILES):
-        # Profile p: sacral back, lumbar back, rib front, rib back, belly (lower-trunk front).
-        if p == 0:
-            lo, hi = SACRAL_BAND[0], SACRAL_BAND[1]
-        elif p == 1:
-            lo, hi = LUMBAR_BAND[0], LUMBAR_BAND[1]
-        elif p <= 3:
-            lo, hi = RIB_BAND[0], RIB_BAND[1]
-        else:
-            lo, hi = LOWER_TRUNK_BAND[0], LOWER_TRUNK_BAND[1]
+        lo, hi = profile_band(p)
         front = p == 2 or p == 4
         for i in range(n_lv):
             levels[i] = lo + (hi - lo) * i / (n_lv - 1)
