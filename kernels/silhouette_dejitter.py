@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from kernels._jit import jit
+from kernels._linalg import solve_in_place
 from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, N_PROFILES, RIB_BAND,
                                 SACRAL_BAND, profile_band)
 from kernels.silhouette_pool import pooled_band_angles, pooled_band_angles_ref
@@ -34,6 +35,8 @@ DEJITTER_MIN_FRAMES = 16
 #: A band's end level may be extrapolated from its two end levels by this many level
 #: spacings at most (the de-jittered level falls just outside the measured ones).
 DEJITTER_MAX_EXTRAP = 0.5
+#: The trunk fit's normal equations are singular below this pivot (x largest diagonal).
+SOLVE_REL_TOL = 1e-9
 
 
 @jit
@@ -47,41 +50,6 @@ def _terms(phase: float, a: np.ndarray) -> None:
     a[5] = math.sin(2.0 * w)
     a[6] = math.cos(4.0 * w)
     a[7] = math.sin(4.0 * w)
-
-
-@jit
-def _solve_in_place(m: np.ndarray, rhs: np.ndarray) -> bool:
-    """Gaussian elimination with partial pivoting: rhs (k, c) <- m^-1 rhs; False when m is
-    (nearly) singular."""
-    k = m.shape[0]
-    scale = 0.0
-    for i in range(k):
-        scale = max(scale, abs(m[i, i]))
-    for col in range(k):
-        piv = col
-        for r in range(col + 1, k):
-            if abs(m[r, col]) > abs(m[piv, col]):
-                piv = r
-        if not abs(m[piv, col]) > 1e-9 * scale:
-            return False
-        if piv != col:
-            for c in range(k):
-                m[col, c], m[piv, c] = m[piv, c], m[col, c]
-            for c in range(rhs.shape[1]):
-                rhs[col, c], rhs[piv, c] = rhs[piv, c], rhs[col, c]
-        for r in range(col + 1, k):
-            g = m[r, col] / m[col, col]
-            for c in range(col, k):
-                m[r, c] -= g * m[col, c]
-            for c in range(rhs.shape[1]):
-                rhs[r, c] -= g * rhs[col, c]
-    for col in range(k - 1, -1, -1):
-        for c in range(rhs.shape[1]):
-            v = rhs[col, c]
-            for j in range(col + 1, k):
-                v -= m[col, j] * rhs[j, c]
-            rhs[col, c] = v / m[col, col]
-    return True
 
 
 @jit
@@ -151,7 +119,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
                 m[i, j] += a[i] * a[j]
             for c in range(4):
                 rhs[i, c] += a[i] * hs[r, c]
-    if n_ok < DEJITTER_MIN_FRAMES or not _solve_in_place(m, rhs):
+    if n_ok < DEJITTER_MIN_FRAMES or not solve_in_place(m, rhs, SOLVE_REL_TOL):
         return False
     fit = np.empty(4)
     ax_n = np.empty(4)

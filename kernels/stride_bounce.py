@@ -22,11 +22,13 @@ import math
 import numpy as np
 
 from kernels._jit import jit
+from kernels._linalg import solve_in_place
 
 N_HARMONICS = 3
 BOUNCE_PAD_STEPS = 0.5
 MAX_GAP_STEPS = 0.25
 RANGE_GRID = 120        # phases at which the fitted curve's range is read
+SOLVE_REL_TOL = 1e-12   # normal equations singular below this pivot (x largest diagonal)
 
 
 @jit
@@ -43,38 +45,6 @@ def _range_of_frames(t: np.ndarray, y: np.ndarray, t0: float, t1: float) -> floa
 
 
 @jit
-def _solve_in_place(a: np.ndarray, b: np.ndarray) -> bool:
-    """Gaussian elimination with partial pivoting; b becomes the solution. False when the
-    matrix is singular to working precision."""
-    n = b.shape[0]
-    scale = 0.0
-    for i in range(n):
-        scale = max(scale, abs(a[i, i]))
-    for c in range(n):
-        p = c
-        for r in range(c + 1, n):
-            if abs(a[r, c]) > abs(a[p, c]):
-                p = r
-        if not abs(a[p, c]) > 1e-12 * scale:
-            return False
-        if p != c:
-            for k in range(n):
-                a[c, k], a[p, k] = a[p, k], a[c, k]
-            b[c], b[p] = b[p], b[c]
-        for r in range(c + 1, n):
-            f = a[r, c] / a[c, c]
-            for k in range(c, n):
-                a[r, k] -= f * a[c, k]
-            b[r] -= f * b[c]
-    for c in range(n - 1, -1, -1):
-        s = b[c]
-        for k in range(c + 1, n):
-            s -= a[c, k] * b[k]
-        b[c] = s / a[c, c]
-    return True
-
-
-@jit
 def step_bounce_px(t: np.ndarray, y: np.ndarray, c0: float, c1: float, n_harmonics: int,
                    pad_steps: float, max_gap_steps: float) -> float:
     """Range (max - min) of the hips' height y over the step c0..c1 (module doc)."""
@@ -84,7 +54,7 @@ def step_bounce_px(t: np.ndarray, y: np.ndarray, c0: float, c1: float, n_harmoni
     t_end = c1 + pad_steps * period
     n_par = 1 + 2 * n_harmonics
     ata = np.zeros((n_par, n_par))
-    aty = np.zeros(n_par)
+    aty = np.zeros((n_par, 1))
     row = np.empty(n_par)
     n = 0
     t_prev = c0
@@ -100,20 +70,22 @@ def step_bounce_px(t: np.ndarray, y: np.ndarray, c0: float, c1: float, n_harmoni
             row[1 + 2 * h] = math.cos((h + 1) * w)
             row[2 + 2 * h] = math.sin((h + 1) * w)
         for r in range(n_par):
-            aty[r] += row[r] * y[i]
+            aty[r, 0] += row[r] * y[i]
             for c in range(n_par):
                 ata[r, c] += row[r] * row[c]
         n += 1
     gap = max(gap, t_end - t_prev)
-    if n < n_par + 2 or gap > max_gap_steps * period or not _solve_in_place(ata, aty):
+    if n < n_par + 2 or gap > max_gap_steps * period or \
+            not solve_in_place(ata, aty, SOLVE_REL_TOL):
         return _range_of_frames(t, y, c0, c1)
     hi = -math.inf
     lo = math.inf
     for g in range(RANGE_GRID):
         w = 2.0 * math.pi * g / RANGE_GRID
-        v = aty[0]
+        v = aty[0, 0]
         for h in range(n_harmonics):
-            v += aty[1 + 2 * h] * math.cos((h + 1) * w) + aty[2 + 2 * h] * math.sin((h + 1) * w)
+            v += aty[1 + 2 * h, 0] * math.cos((h + 1) * w) + \
+                aty[2 + 2 * h, 0] * math.sin((h + 1) * w)
         hi = max(hi, v)
         lo = min(lo, v)
     return hi - lo
