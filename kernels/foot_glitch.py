@@ -114,6 +114,16 @@ def _predict(st, b, t, dt, max_run, pred):
 
 
 @jit
+def _offsets(legs, pred, f, g, k):
+    """Point k of leg f: its offset from its prediction (ex, ey), and the other leg's
+    predicted point relative to this one's (ox, oy) with its squared length o2."""
+    ox = pred[g, k, 0] - pred[f, k, 0]
+    oy = pred[g, k, 1] - pred[f, k, 1]
+    return (legs[f, k, 0] - pred[f, k, 0], legs[f, k, 1] - pred[f, k, 1], ox, oy,
+            ox * ox + oy * oy)
+
+
+@jit
 def _first_test(legs, f, pred, has, gate, leg_len_px, params):
     """Is leg f's frame a blend (no run under way)?"""
     g = 1 - f
@@ -127,11 +137,7 @@ def _first_test(legs, f, pred, has, gate, leg_len_px, params):
     oo = 0.0
     n_all = 0
     for k in range(N_PTS):
-        ex = legs[f, k, 0] - pred[f, k, 0]
-        ey = legs[f, k, 1] - pred[f, k, 1]
-        ox = pred[g, k, 0] - pred[f, k, 0]
-        oy = pred[g, k, 1] - pred[f, k, 1]
-        o2 = ox * ox + oy * oy
+        ex, ey, ox, oy, o2 = _offsets(legs, pred, f, g, k)
         if not (math.isfinite(ex) and math.isfinite(ey) and o2 > 0.0 and o2 < math.inf):
             continue
         dot = ex * ox + ey * oy
@@ -151,11 +157,7 @@ def _first_test(legs, f, pred, has, gate, leg_len_px, params):
         return False
     r2 = 0.0
     for k in range(N_PTS):
-        ex = legs[f, k, 0] - pred[f, k, 0]
-        ey = legs[f, k, 1] - pred[f, k, 1]
-        ox = pred[g, k, 0] - pred[f, k, 0]
-        oy = pred[g, k, 1] - pred[f, k, 1]
-        o2 = ox * ox + oy * oy
+        ex, ey, ox, oy, o2 = _offsets(legs, pred, f, g, k)
         if not (math.isfinite(ex) and math.isfinite(ey) and o2 > 0.0 and o2 < math.inf):
             continue
         r2 += (ex - w * ox) ** 2 + (ey - w * oy) ** 2
