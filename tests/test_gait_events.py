@@ -17,19 +17,18 @@ from station.synth.knobs import resolve_knobs
 from station.synth.noise import noisy_landmarks
 from station.synth.runner import SynthRunner
 
-def synth_inputs(knobs, seconds, seed, jitter=2.0, drop=2.0, swaps_per_min=6.0,
-                 preset="good"):
-    """Feet as the analyzer feeds them: the synth's own noise (jitter, dropped landmarks,
-    a less visible far leg, leg swaps of a few frames), then leg-swap repair by
-    continuity (kernels.leg_swap, the analyzer's settings), unsmoothed."""
-    knobs = dict(dict(jitter_px=jitter, drop_pct=drop, swaps_per_min=swaps_per_min), **knobs)
+
+def repaired_synth(knobs, seconds, seed, preset="good"):
+    """(runner, clean landmarks, noisy landmarks, the same after leg-swap repair with the
+    analyzer's settings), all (n, 33, 2) px."""
     r = SynthRunner(resolve_knobs(knobs, preset=preset), seconds)
     t = r.frame_times_s()
     pose = r.world_pose(t)
     clean = r.landmarks_px(pose)
-    xy, _ = noisy_landmarks(clean, pose.present, np.arange(len(t)), r.knobs.scene, r.fps,
-                            seed, r.facing_sign)
-    xy = xy.astype(np.float64)
+    raw, _ = noisy_landmarks(clean, pose.present, np.arange(len(t)), r.knobs.scene, r.fps,
+                             seed, r.facing_sign)
+    raw = raw.astype(np.float64)
+    xy = raw.copy()
     trunk = np.hypot(*(0.5 * (xy[:, 11] + xy[:, 12]) - 0.5 * (xy[:, 23] + xy[:, 24])).T)
     gain = 0.08 * float(np.nanmedian(trunk))
     state = leg_swap.new_state()
@@ -37,6 +36,17 @@ def synth_inputs(knobs, seconds, seed, jitter=2.0, drop=2.0, swaps_per_min=6.0,
         if np.isfinite(xy[i]).any():
             leg_swap.repair_leg_swap(xy[i], state, leg_swap.LEFT_LEG, leg_swap.RIGHT_LEG,
                                      0.5, gain, max(1, int(0.5 * r.fps)))
+    return r, clean, raw, xy
+
+
+def synth_inputs(knobs, seconds, seed, jitter=2.0, drop=2.0, swaps_per_min=6.0,
+                 preset="good"):
+    """Feet as the analyzer feeds them: the synth's own noise (jitter, dropped landmarks,
+    a less visible far leg, leg swaps of a few frames), then leg-swap repair by
+    continuity (kernels.leg_swap, the analyzer's settings), unsmoothed."""
+    knobs = dict(dict(jitter_px=jitter, drop_pct=drop, swaps_per_min=swaps_per_min), **knobs)
+    r, _, _, xy = repaired_synth(knobs, seconds, seed, preset)
+    t = r.frame_times_s()
     s = r.facing_sign
     legs = np.hypot(*(xy[:, [23, 24]] - xy[:, [27, 28]]).transpose(2, 0, 1))
     leg_px = float(np.nanmedian(legs))

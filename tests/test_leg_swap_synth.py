@@ -13,31 +13,14 @@ import numpy as np
 import pytest
 
 from kernels import leg_swap
-from station.synth.knobs import resolve_knobs
-from station.synth.noise import noisy_landmarks
-from station.synth.runner import SynthRunner
-from test_gait_events import SCENARIOS
+from test_gait_events import SCENARIOS, repaired_synth
 
 L, R = leg_swap.LEFT_LEG[1:], leg_swap.RIGHT_LEG[1:]
 
 
 def repaired_and_clean(knobs: dict, seed: int, seconds: float = 25.0):
     knobs = dict(dict(jitter_px=2.0, drop_pct=2.0, swaps_per_min=6.0), **knobs)
-    r = SynthRunner(resolve_knobs(knobs, preset="good"), seconds)
-    t = r.frame_times_s()
-    pose = r.world_pose(t)
-    clean = r.landmarks_px(pose)
-    xy, _ = noisy_landmarks(clean, pose.present, np.arange(len(t)), r.knobs.scene, r.fps,
-                            seed, r.facing_sign)
-    xy = xy.astype(np.float64)
-    raw = xy.copy()
-    trunk = np.hypot(*(0.5 * (xy[:, 11] + xy[:, 12]) - 0.5 * (xy[:, 23] + xy[:, 24])).T)
-    gain = 0.08 * float(np.nanmedian(trunk))
-    state = leg_swap.new_state()
-    for i in range(len(xy)):
-        if np.isfinite(xy[i]).any():
-            leg_swap.repair_leg_swap(xy[i], state, leg_swap.LEFT_LEG, leg_swap.RIGHT_LEG,
-                                     0.5, gain, max(1, int(0.5 * r.fps)), -1.0, 1.0)
+    _, clean, raw, xy = repaired_synth(knobs, seconds, seed)
     return xy, raw, clean
 
 
