@@ -92,6 +92,20 @@ def test_a_midfoot_landing_or_small_noise_moves_nothing():
     assert k == 4
 
 
+def test_an_approach_through_flat_is_not_a_landing():
+    """A foot swinging up through flat to a small strike angle (here a jittered frame at
+    -10 deg, then +1) changes by more than FOOT_TURN_DEG "toward flat", but across it: a
+    landing stops at flat, so nothing moves. The same change on one side of flat (a
+    forefoot landing turning down) is still a landing; kernel == reference."""
+    t = np.arange(8) / FPS
+    approach = np.array([-14.0, -12.0, -10.0, 1.0, 3.0, 0.5, 0.0, 0.0])
+    for fn in (sc.last_airborne_frame, sc.last_airborne_frame_ref):
+        assert fn(t, approach, t[3] + 0.01, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S) == 3
+        landing = approach.copy()
+        landing[3] = -1.0
+        assert fn(t, landing, t[3] + 0.01, 0.0, sc.FOOT_TURN_DEG, sc.MAX_BACK_S) == 2
+
+
 def test_the_walk_back_stops_at_max_back():
     t = np.arange(8) / FPS
     foot = np.array([40.0, 32.0, 24.0, 16.0, 8.0, 0.0, 0.0, 0.0])   # turning for 5 frames
