@@ -143,13 +143,18 @@ def _describe(summary: dict[str, Any]) -> str:
     if view != "side":
         return line
     by_foot = summary["strides_by_foot"]
-    gait = (f"gait: {summary['activity']}, {summary['strides']} strides ({by_foot['left']} "
-            f"left, {by_foot['right']} right) from {summary['steps']} steps")
+    gait = (f"gait: {summary['activity']}, {plural(summary['strides'], 'stride')} "
+            f"({by_foot['left']} left, {by_foot['right']} right) from "
+            f"{plural(summary['steps'], 'step')}")
     if summary["cadence_spm"] is not None:
         gait += f", cadence {summary['cadence_spm']:.1f} spm"
         if summary["cadence_hip_spm"] is not None:
             gait += f" (from the hips' bounce: {summary['cadence_hip_spm']:.0f})"
     return f"{line}\n{gait}"
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 MAX_KERNEL_FPS = 60.0
