@@ -77,7 +77,7 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
     _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
-    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P,
+    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P, S_PEND_DUE,
     PR_WALK_H_FRAC, W_MODE, PR_TOE_ON_S, W_C_WALK, W_C_BELT)
 
 
@@ -90,7 +90,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     last_t = st[b + S_LAST_T]
     if not math.isnan(last_t) and t - last_t > params[PR_MAX_GAP_S]:
         n_out = _pending_contact(f, t, params[PR_TOL_U_FRAC] * leg_len_px, params, st, out,
-                                 n_out)
+                                 n_out, True)
         _reset_foot(st, b, False)
     if not (seen_h or seen_t) or not leg_len_px > 0.0:
         return n_out
@@ -233,14 +233,15 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
             if params[PR_FIT_DELAY_S] > 0.0:
                 st[b + S_PEND] = 1.0
                 st[b + S_PEND_T] = t_first
+                st[b + S_PEND_DUE] = t_first
                 st[b + S_PEND_P] = best_p
             else:
                 n_out = _emit(out, n_out, best_t + params[PR_CONTACT_LAG_S], CONTACT, f)
         return n_out
 
     # In stance: which points are still on the belt?
-    if st[b + S_PEND] == 1.0 and t - st[b + S_PEND_T] >= params[PR_FIT_DELAY_S]:
-        n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
+    if st[b + S_PEND] != 0.0 and t - st[b + S_PEND_DUE] >= params[PR_FIT_DELAY_S]:
+        n_out = _pending_contact(f, t, tol_u, params, st, out, n_out, False)
     any_on = False
     for p in range(_PT):
         x = hx if p == 0 else tx
@@ -262,7 +263,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if t - st[b + S_OFF_T] < params[PR_CONFIRM_S] or st[b + S_OFF_RUN] < CONFIRM_MIN_ROWS:
         return n_out
     # Off the belt for confirm_s: toe-off of the point that was on the belt last.
-    n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
+    n_out = _pending_contact(f, t, tol_u, params, st, out, n_out, True)
     p = int(st[b + S_LAST_ON])
     t_off = _toe_off_time(st, b, p, max(3.5 * dt, params[PR_TOE_ON_S]), st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]

@@ -13,7 +13,7 @@ from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
                                        PR_Y_NEAR_FRAC, PR_Y_FAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
+                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_FIT, S_PHASE,
                                        _row)
 
 @jit
@@ -69,6 +69,17 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
         faster = v > 1.25 * known_v and s_y / n > known_y - tol_y and (
             st[b + S_PHASE] == 0.0 or p == 0 or math.isnan(other_v)
             or abs(v - other_v) < abs(known_v - other_v))
+        if faster and st[b + S_PHASE] != 0.0:
+            # In stance a short window's speed is noisy (2 px of jitter over 5 rows at 60
+            # fps walking: +-19%, and only its fast side counts: walking feet were
+            # replaced every 3-5 stances and learned their belt 10-35% fast, which bent
+            # the stance lines the contacts are timed on); the point's whole stance line
+            # so far (2 windows at least) must be faster too.
+            q = b + S_FIT + 5 * p
+            nf = st[q]
+            den_f = nf * st[q + 3] - st[q + 1] * st[q + 1]
+            faster = nf >= 2 * nb and den_f > 0.0 and \
+                -(nf * st[q + 4] - st[q + 1] * st[q + 2]) / den_f > 1.25 * known_v
         if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):

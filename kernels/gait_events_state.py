@@ -205,7 +205,8 @@ S_OFF_T = 29                # time of the first off-belt frame of the current of
 S_PEND = 30                 # 1 while a confirmed contact waits for fit_delay_s of stance
 S_PEND_T = 31               # time of that stance's first confirmed row
 S_PEND_P = 32               # the point (0 heel, 1 toe) that confirmed it
-S_RING = 33
+S_PEND_DUE = 33             # it is timed once the stance spans fit_delay_s from here
+S_RING = 34
 FOOT_SIZE = S_RING + RING * 5
 S_SWAPPED = 2 * FOOT_SIZE   # shared: 1 when this frame track 0 took input 1, track 1 input 0
 # Walking detector block (kernels/gait_events_walk.py): two extreme finders (lead heel
