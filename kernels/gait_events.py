@@ -53,11 +53,11 @@ half as many stances as it finds steps (at once, at a walker's cadence, when the
 model's feet stop alternating; the handover neither repeats nor drops the landing at it);
 on a treadmill the belt model keeps it.
 
-Modules: gait_events_state (parameters, state layout, belt learning), gait_events_fit
-(bootstrap and hinge fits), gait_events_pending (contacts waiting for fit_s of stance),
-gait_events_walk (the walking detector and the choice), this one (the per-frame state
-machine); gait_events_ref (+ _ref_remap, _ref_walk) is the plain Python/NumPy reference
-of the same rules.
+Modules: gait_events_params (the parameter vector), gait_events_state (parameter
+indices, state layout, belt learning), gait_events_fit (bootstrap and hinge fits),
+gait_events_pending (contacts waiting for fit_s of stance), gait_events_walk (the walking
+detector and the choice), this one (the per-frame state machine); gait_events_ref (+
+_ref_remap, _ref_walk) is the plain Python/NumPy reference of the same rules.
 """
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.gait_events_fit import _bootstrap, _contact_time, _toe_off_time
+from kernels.gait_events_params import event_params  # noqa: F401  (public)
 from kernels.gait_events_pending import _contact, _emit, _pending_contact
 from kernels.gait_events_walk import walk_step
 from kernels.gait_events_state import (  # noqa: F401  (public names re-exported)
@@ -75,7 +76,7 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC, PR_TOL_Y_FRAC, RING, S_BELT_V, S_BELT_Y,
     S_COUNT, S_HEAD, S_LAST_KIND, S_LAST_ON, S_LAST_T, S_LIFTED, S_N_LEARN, S_OFF_RUN,
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
-    _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
+    _start_stance, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
     BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P, S_PEND_DUE,
     PR_WALK_H_FRAC, W_MODE, PR_TOE_ON_S, W_C_WALK, W_C_BELT)

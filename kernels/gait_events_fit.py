@@ -13,8 +13,8 @@ from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
                                        PR_Y_NEAR_FRAC, PR_Y_FAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_FIT, S_PHASE,
-                                       _row)
+                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_FIT,
+                                       S_N_LEARN, S_PHASE, _row)
 
 @jit
 def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
@@ -69,12 +69,13 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
         faster = v > 1.25 * known_v and s_y / n > known_y - tol_y and (
             st[b + S_PHASE] == 0.0 or p == 0 or math.isnan(other_v)
             or abs(v - other_v) < abs(known_v - other_v))
-        if faster and st[b + S_PHASE] != 0.0:
-            # In stance a short window's speed is noisy (2 px of jitter over 5 rows at 60
-            # fps walking: +-19%, and only its fast side counts: walking feet were
-            # replaced every 3-5 stances and learned their belt 10-35% fast, which bent
-            # the stance lines the contacts are timed on); the point's whole stance line
-            # so far (2 windows at least) must be faster too.
+        if faster and st[b + S_PHASE] != 0.0 and st[b + S_N_LEARN] >= 2.0:
+            # But a short window's speed is noisy (2 px of jitter over 5 rows at 60 fps
+            # walking: +-19%, and only its fast side counts: walking feet were replaced
+            # every 3-5 stances and learned their belt 10-35% fast, which bent the stance
+            # lines the contacts are timed on): once the model has learned from a stance,
+            # in stance the point's whole stance line so far (2 windows at least) must be
+            # faster too. (A model from one bootstrap window is no better than the window.)
             q = b + S_FIT + 5 * p
             nf = st[q]
             den_f = nf * st[q + 3] - st[q + 1] * st[q + 1]

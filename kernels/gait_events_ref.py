@@ -3,7 +3,8 @@
 Written separately from the kernel, for reading and for the equivalence test: one object
 per foot with a list of recent frames and lists of its stance samples instead of a flat
 state vector and running sums; the fits are NumPy least squares over arrays. The rules
-are the kernel's (see its module docstring); the parameter vector is `event_params`'s.
+are the kernel's (see its module docstring); the parameter vector is `event_params`'s
+(kernels/gait_events_params.py).
 """
 from __future__ import annotations
 
@@ -134,8 +135,9 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
         faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and (
             foot.phase == 0 or p == HEEL or math.isnan(other_v)
             or abs(v - other_v) < abs(foot.belt_v - other_v))
-        if faster and foot.phase != 0:
-            # in stance the point's whole stance line (>= 2 windows) must be faster too
+        if faster and foot.phase != 0 and foot.n_learn >= 2:
+            # a learned model: in stance the point's whole stance line (>= 2 windows) must
+            # be faster too
             on = np.array(foot.on[p]).reshape(-1, 4)
             faster = len(on) >= 2 * nb and \
                 -_line_slope(on[:, 0] - foot.t0, on[:, 1]) > 1.25 * foot.belt_v
