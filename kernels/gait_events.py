@@ -290,7 +290,7 @@ def gait_event_step(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, s
         n_out = _foot_step(f, t_s, heel_fwd[i], heel_y[i], toe_fwd[i], toe_y[i], leg_len_px,
                            params, state, out, n_out)
     if params[PR_WALK_H_FRAC] > 0.0:
-        wout = np.empty((2, 3))
+        wout = np.empty((3, 3))
         has_belt = not (math.isnan(state[S_BELT_Y]) and math.isnan(state[FOOT_SIZE + S_BELT_Y]))
         n_walk = walk_step(t_s, heel_fwd, toe_fwd, leg_len_px, out, n_out, has_belt, params,
                            state, wout)

@@ -108,7 +108,8 @@ W_BELT_ALT = W0 + 26        # per foot (2): 1 if the other foot's belt contact c
 W_C_BAD = W0 + 28           # decaying count of belt-model contacts that did not alternate
 W_SW_T = W0 + 29            # the belt model's last contact emitted (walking mode off)...
 W_SW_FOOT = W0 + 30         # ...and its foot: a walking contact at that landing takes it
-W_SIZE = 31
+W_IC_NEW = W0 + 31          # 1: the last walking contact is not out (belt model's word)
+W_SIZE = 32
 STATE_SIZE = W0 + W_SIZE
 
 
@@ -154,6 +155,7 @@ def reset_walk(st, forget):
     st[W_LAST_P] = math.nan
     st[W_IC_FOOT] = -1.0
     st[W_IC_T] = math.nan
+    st[W_IC_NEW] = 0.0
     st[W_LAST_T] = math.nan
     if forget:
         st[W_T_COUNT] = math.nan
