@@ -243,10 +243,14 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
         max(_gap_mid(st, b, t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
         return t_fb
+    # The knee from two rows before the last pre-stance row on: jitter or a dropped point
+    # on the first stance rows delays the confirmation by a row or two (held after the last
+    # pre-stance row, such contacts came 1-2 frames late; the fit itself places the rest).
+    lo = ts[max(0, n_pre - 3)]
     if quad:
         for j in range(m):
             us[j] += hs[j]
-        th = _hinge_time(ts, us, m, ts[n_pre - 1], ts[m - 1] - dt, False, True, dt)
+        th = _hinge_time(ts, us, m, lo, ts[m - 1] - dt, False, True, dt)
     else:
         # a pre-stance height counts fully up to y_near_frac x leg above the belt, not at
         # all from y_far_frac up (a heel hanging over the belt, then dropping, follows no
@@ -256,7 +260,7 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
         ws = np.ones(RING)
         for j in range(n_pre):
             ws[j] = min(1.0, max(0.0, (far - hs[j]) / (far - near)))
-        th = _hinge2_time(ts, us, hs, ws, m, ts[n_pre - 1], ts[m - 1] - dt,
+        th = _hinge2_time(ts, us, hs, ws, m, lo, ts[m - 1] - dt,
                           params[PR_KAPPA_U_PER_S], params[PR_KAPPA_Y_PER_S],
                           params[PR_Y_WEIGHT], dt)
     return t_fb if math.isnan(th) else th
