@@ -32,7 +32,8 @@ air (`lift_frac` of leg length above the belt) before a contact counts, so stand
 or shuffling gives no events. A NaN gap longer than `max_gap_s` forgets the foot's stance.
 
 Events per foot alternate contact, toe_off, contact, ... while the foot is tracked; after
-a gap reset the sequence restarts with a contact.
+a gap reset (and at the start) the sequence restarts with a contact, or with the toe-off
+of a stance whose landing was not seen.
 
 Real video. The two tracks follow the feet, not the pose model's left/right labels (which
 trade places when the swinging leg passes the standing one, sometimes for good): a track
@@ -269,7 +270,11 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     t_off = _toe_off_time(st, b, p, max(3.5 * dt, params[PR_TOE_ON_S]), st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]
     _learn(st, b, params[PR_LEARN_N], t)
-    if phase == 1.0 and st[b + S_LAST_KIND] == CONTACT:
+    # A silent stance (its landing unseen) ends in a toe-off too when it is the foot's
+    # first since a reset: a sequence may open with it (a 60 fps walk's first stance, its
+    # belt found late in it, otherwise lost its toe-off a second into the run).
+    if (phase == 1.0 and st[b + S_LAST_KIND] == CONTACT) or \
+            (phase == 2.0 and st[b + S_LAST_KIND] == -1.0):
         st[b + S_LAST_KIND] = TOE_OFF
         n_out = _emit(out, n_out, t_off, TOE_OFF, f)
     st[b + S_PHASE] = 0.0

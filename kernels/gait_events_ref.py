@@ -317,7 +317,8 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     _pending_contact(foot, f, tol_u, prm, out, True)
     t_off = _toe_off_time(foot, foot.last_on, max(3.5 * dt, prm[PR_TOE_ON_S]), dt) - prm[PR_TOE_OFF_LEAD_S]
     _learn(foot, prm[PR_LEARN_N], t)
-    if phase == 1 and foot.last_kind == CONTACT:
+    # (a silent stance's toe-off opens the foot's sequence)
+    if (phase == 1 and foot.last_kind == CONTACT) or (phase == 2 and foot.last_kind == -1):
         foot.last_kind = TOE_OFF
         out.append((t_off, TOE_OFF, f))
     foot.phase, foot.lifted = 0, False
