@@ -269,21 +269,25 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
 @jit
 def _chan_sse(ts, zs, ws, m, th, kappa):
     """Weighted (ws) squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t),
-    c >= 0; inf when there is none."""
+    c >= 0; inf when there is none. One pass: the least-squares residual is orthogonal to
+    both columns, so its squared sum is sum(w z^2) - a sum(w z) - c sum(w g z)."""
     s0 = 0.0
     s1 = 0.0
     s2 = 0.0
     z0 = 0.0
     z1 = 0.0
+    zz = 0.0
     for j in range(m):
         g = max(0.0, th - ts[j])
         g += kappa * g * g
         w = ws[j]
+        wz = w * zs[j]
         s0 += w
         s1 += w * g
         s2 += w * g * g
-        z0 += w * zs[j]
-        z1 += w * g * zs[j]
+        z0 += wz
+        z1 += wz * g
+        zz += wz * zs[j]
     den = s0 * s2 - s1 * s1
     if not den > 1e-12:
         return math.inf
@@ -291,12 +295,7 @@ def _chan_sse(ts, zs, ws, m, th, kappa):
     if c < 0.0:
         return math.inf
     a = (z0 - c * s1) / s0
-    sse = 0.0
-    for j in range(m):
-        g = max(0.0, th - ts[j])
-        e = zs[j] - a - c * (g + kappa * g * g)
-        sse += ws[j] * e * e
-    return sse
+    return max(0.0, zz - a * z0 - c * z1)
 
 
 @jit
