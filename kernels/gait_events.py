@@ -23,8 +23,10 @@ moving backward along a straight line at constant height, right after the foot w
 air); every confirmed stance then refines them. A contact is confirmed by
 `confirm_s` of stance (2 frames at 30 fps) and timed and emitted once its stance spans
 `fit_s` (3 frames at 30 fps, 5 at 60: the hinge needs stance frames after it; timed at
-confirmation, walking contacts came a frame early), a toe-off once the toe has been off
-the belt `confirm_s`; both carry their estimated (sub-frame) time. Windows are time spans on the
+confirmation, walking contacts came a frame early); a walking heel comes within the
+belt's height tolerance 2-4 frames before it lands at 60 fps, so if the first fit finds
+the contact less than fit_s old it waits until it is and fits again. A toe-off once the
+toe has been off the belt `confirm_s`; both carry their estimated (sub-frame) time. Windows are time spans on the
 frames' own timestamps and the fits use those times, so dropped frames (a live station
 skips frames when it falls behind; timestamps then jump by 2-3 periods) shorten no window
 and shift no event; a gap up to `max_gap_s` keeps the foot's stance. A foot must have been in the

@@ -74,7 +74,8 @@ def event_params(fps: float, tol_y_frac: float = 0.035, tol_u_frac: float = 0.05
     remap          tracks follow the feet, not the labels: a track in stance whose own input
                    is off its stance line while the other input sits on it swaps the inputs
     fit_s          a confirmed contact is timed (and emitted) once its stance spans this long
-                   (within the ring): timed at confirmation, walking contacts came early
+                   (within the ring), and again once the contact that fit found is this old
+                   if it was not yet: timed at confirmation, walking contacts came early
     walk_*         the overground walking detector (kernels/gait_events_walk.py: the lead
                    heel's peaks, the trail toe's valleys; hysteresis walk_h_frac x leg, one
                    per walk_min_step_s, a rise of at most walk_max_amp_frac x leg). Its

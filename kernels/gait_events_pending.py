@@ -1,7 +1,12 @@
 """Gait-event kernel: emitting events, and contacts that wait for their stance.
 
 A confirmed contact is timed once its stance spans `fit_s` (PR_FIT_DELAY_S): the hinge
-fit then has stance frames after the contact instant (see kernels/gait_events.py).
+fit then has stance frames after the contact instant (see kernels/gait_events.py). A
+confirmation can come early (a walking heel is within the belt's height tolerance 2-4
+frames before it lands at 60 fps): when the first fit finds the contact less than fit_s
+old, it waits until the contact is, and is fitted again (timed from the early
+confirmation, those contacts came ~1 frame early: only a row or two of stance after the
+knee).
 """
 from __future__ import annotations
 
