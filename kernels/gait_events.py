@@ -23,8 +23,10 @@ moving backward along a straight line at constant height, right after the foot w
 air); every confirmed stance then refines them. A contact is confirmed by
 `confirm_s` of stance (2 frames at 30 fps) and timed and emitted once its stance spans
 `fit_s` (3 frames at 30 fps, 5 at 60: the hinge needs stance frames after it; timed at
-confirmation, walking contacts came a frame early), a toe-off once the toe has been off
-the belt `confirm_s`; both carry their estimated (sub-frame) time. Windows are time spans on the
+confirmation, walking contacts came a frame early); a walking heel comes within the
+belt's height tolerance 2-4 frames before it lands at 60 fps, so if the first fit finds
+the contact less than fit_s old it waits until it is and fits again. A toe-off once the
+toe has been off the belt `confirm_s`; both carry their estimated (sub-frame) time. Windows are time spans on the
 frames' own timestamps and the fits use those times, so dropped frames (a live station
 skips frames when it falls behind; timestamps then jump by 2-3 periods) shorten no window
 and shift no event; a gap up to `max_gap_s` keeps the foot's stance. A foot must have been in the
@@ -32,7 +34,8 @@ air (`lift_frac` of leg length above the belt) before a contact counts, so stand
 or shuffling gives no events. A NaN gap longer than `max_gap_s` forgets the foot's stance.
 
 Events per foot alternate contact, toe_off, contact, ... while the foot is tracked; after
-a gap reset the sequence restarts with a contact.
+a gap reset (and at the start) the sequence restarts with a contact, or with the toe-off
+of a stance whose landing was not seen.
 
 Real video. The two tracks follow the feet, not the pose model's left/right labels (which
 trade places when the swinging leg passes the standing one, sometimes for good): a track
@@ -53,11 +56,11 @@ half as many stances as it finds steps (at once, at a walker's cadence, when the
 model's feet stop alternating; the handover neither repeats nor drops the landing at it);
 on a treadmill the belt model keeps it.
 
-Modules: gait_events_state (parameters, state layout, belt learning), gait_events_fit
-(bootstrap and hinge fits), gait_events_pending (contacts waiting for fit_s of stance),
-gait_events_walk (the walking detector and the choice), this one (the per-frame state
-machine); gait_events_ref (+ _ref_remap, _ref_walk) is the plain Python/NumPy reference
-of the same rules.
+Modules: gait_events_params (the parameter vector), gait_events_state (parameter
+indices, state layout, belt learning), gait_events_fit (bootstrap and hinge fits),
+gait_events_pending (contacts waiting for fit_s of stance), gait_events_walk (the walking
+detector and the choice), this one (the per-frame state machine); gait_events_ref (+
+_ref_remap, _ref_walk) is the plain Python/NumPy reference of the same rules.
 """
 from __future__ import annotations
 
@@ -67,6 +70,7 @@ import numpy as np
 
 from kernels._jit import jit
 from kernels.gait_events_fit import _bootstrap, _contact_time, _toe_off_time
+from kernels.gait_events_params import event_params  # noqa: F401  (public)
 from kernels.gait_events_pending import _contact, _emit, _pending_contact
 from kernels.gait_events_walk import walk_step
 from kernels.gait_events_state import (  # noqa: F401  (public names re-exported)
@@ -75,9 +79,9 @@ from kernels.gait_events_state import (  # noqa: F401  (public names re-exported
     PR_RELEARN_S, PR_TOE_OFF_LEAD_S, PR_TOL_U_FRAC, PR_TOL_Y_FRAC, RING, S_BELT_V, S_BELT_Y,
     S_COUNT, S_HEAD, S_LAST_KIND, S_LAST_ON, S_LAST_T, S_LIFTED, S_N_LEARN, S_OFF_RUN,
     S_PHASE, S_RING, S_T_MODEL, STATE_SIZE, TOE_OFF, _add_on, _learn, _reset_foot, _row,
-    _start_stance, event_params, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
+    _start_stance, new_event_state, PR_LIFT_U_FRAC, PR_REMAP, S_ANCHOR,
     S_SWAPPED, _foot_fit, PR_MAX_SPEED_LPS, S_OFF_T, _span_rows, CONFIRM_MIN_ROWS,
-    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P,
+    BOOT_MIN_ROWS, PR_BOOT_CONTACT, PR_FIT_DELAY_S, S_PEND, S_PEND_T, S_PEND_P, S_PEND_DUE,
     PR_WALK_H_FRAC, W_MODE, PR_TOE_ON_S, W_C_WALK, W_C_BELT)
 
 
@@ -90,7 +94,7 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     last_t = st[b + S_LAST_T]
     if not math.isnan(last_t) and t - last_t > params[PR_MAX_GAP_S]:
         n_out = _pending_contact(f, t, params[PR_TOL_U_FRAC] * leg_len_px, params, st, out,
-                                 n_out)
+                                 n_out, True)
         _reset_foot(st, b, False)
     if not (seen_h or seen_t) or not leg_len_px > 0.0:
         return n_out
@@ -233,14 +237,15 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
             if params[PR_FIT_DELAY_S] > 0.0:
                 st[b + S_PEND] = 1.0
                 st[b + S_PEND_T] = t_first
+                st[b + S_PEND_DUE] = t_first
                 st[b + S_PEND_P] = best_p
             else:
                 n_out = _emit(out, n_out, best_t + params[PR_CONTACT_LAG_S], CONTACT, f)
         return n_out
 
     # In stance: which points are still on the belt?
-    if st[b + S_PEND] == 1.0 and t - st[b + S_PEND_T] >= params[PR_FIT_DELAY_S]:
-        n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
+    if st[b + S_PEND] != 0.0 and t - st[b + S_PEND_DUE] >= params[PR_FIT_DELAY_S]:
+        n_out = _pending_contact(f, t, tol_u, params, st, out, n_out, False)
     any_on = False
     for p in range(_PT):
         x = hx if p == 0 else tx
@@ -262,12 +267,16 @@ def _foot_step(f, t, hx, hy, tx, ty, leg_len_px, params, st, out, n_out):
     if t - st[b + S_OFF_T] < params[PR_CONFIRM_S] or st[b + S_OFF_RUN] < CONFIRM_MIN_ROWS:
         return n_out
     # Off the belt for confirm_s: toe-off of the point that was on the belt last.
-    n_out = _pending_contact(f, t, tol_u, params, st, out, n_out)
+    n_out = _pending_contact(f, t, tol_u, params, st, out, n_out, True)
     p = int(st[b + S_LAST_ON])
     t_off = _toe_off_time(st, b, p, max(3.5 * dt, params[PR_TOE_ON_S]), st[b + S_OFF_T], belt_y, dt)
     t_off -= params[PR_TOE_OFF_LEAD_S]
     _learn(st, b, params[PR_LEARN_N], t)
-    if phase == 1.0 and st[b + S_LAST_KIND] == CONTACT:
+    # A silent stance (its landing unseen) ends in a toe-off too when it is the foot's
+    # first since a reset: a sequence may open with it (a 60 fps walk's first stance, its
+    # belt found late in it, otherwise lost its toe-off a second into the run).
+    if (phase == 1.0 and st[b + S_LAST_KIND] == CONTACT) or \
+            (phase == 2.0 and st[b + S_LAST_KIND] == -1.0):
         st[b + S_LAST_KIND] = TOE_OFF
         n_out = _emit(out, n_out, t_off, TOE_OFF, f)
     st[b + S_PHASE] = 0.0
@@ -288,7 +297,7 @@ def gait_event_step(t_s, heel_fwd, heel_y, toe_fwd, toe_y, leg_len_px, params, s
         n_out = _foot_step(f, t_s, heel_fwd[i], heel_y[i], toe_fwd[i], toe_y[i], leg_len_px,
                            params, state, out, n_out)
     if params[PR_WALK_H_FRAC] > 0.0:
-        wout = np.empty((2, 3))
+        wout = np.empty((3, 3))
         has_belt = not (math.isnan(state[S_BELT_Y]) and math.isnan(state[FOOT_SIZE + S_BELT_Y]))
         n_walk = walk_step(t_s, heel_fwd, toe_fwd, leg_len_px, out, n_out, has_belt, params,
                            state, wout)

@@ -13,8 +13,8 @@ from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
                                        PR_Y_NEAR_FRAC, PR_Y_FAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_PHASE,
-                                       _row)
+                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_FIT,
+                                       S_N_LEARN, S_PHASE, _row)
 
 @jit
 def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
@@ -69,6 +69,18 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
         faster = v > 1.25 * known_v and s_y / n > known_y - tol_y and (
             st[b + S_PHASE] == 0.0 or p == 0 or math.isnan(other_v)
             or abs(v - other_v) < abs(known_v - other_v))
+        if faster and st[b + S_PHASE] != 0.0 and st[b + S_N_LEARN] >= 2.0:
+            # But a short window's speed is noisy (2 px of jitter over 5 rows at 60 fps
+            # walking: +-19%, and only its fast side counts: walking feet were replaced
+            # every 3-5 stances and learned their belt 10-35% fast, which bent the stance
+            # lines the contacts are timed on): once the model has learned from a stance,
+            # in stance the point's whole stance line so far (2 windows at least) must be
+            # faster too. (A model from one bootstrap window is no better than the window.)
+            q = b + S_FIT + 5 * p
+            nf = st[q]
+            den_f = nf * st[q + 3] - st[q + 1] * st[q + 1]
+            faster = nf >= 2 * nb and den_f > 0.0 and \
+                -(nf * st[q + 4] - st[q + 1] * st[q + 2]) / den_f > 1.25 * known_v
         if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):
@@ -231,10 +243,14 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
         max(_gap_mid(st, b, t_first, dt), t_first - dt)
     if n_pre < (3 if quad else 2):
         return t_fb
+    # The knee from two rows before the last pre-stance row on: jitter or a dropped point
+    # on the first stance rows delays the confirmation by a row or two (held after the last
+    # pre-stance row, such contacts came 1-2 frames late; the fit itself places the rest).
+    lo = ts[max(0, n_pre - 3)]
     if quad:
         for j in range(m):
             us[j] += hs[j]
-        th = _hinge_time(ts, us, m, ts[n_pre - 1], ts[m - 1] - dt, False, True, dt)
+        th = _hinge_time(ts, us, m, lo, ts[m - 1] - dt, False, True, dt)
     else:
         # a pre-stance height counts fully up to y_near_frac x leg above the belt, not at
         # all from y_far_frac up (a heel hanging over the belt, then dropping, follows no
@@ -244,7 +260,7 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
         ws = np.ones(RING)
         for j in range(n_pre):
             ws[j] = min(1.0, max(0.0, (far - hs[j]) / (far - near)))
-        th = _hinge2_time(ts, us, hs, ws, m, ts[n_pre - 1], ts[m - 1] - dt,
+        th = _hinge2_time(ts, us, hs, ws, m, lo, ts[m - 1] - dt,
                           params[PR_KAPPA_U_PER_S], params[PR_KAPPA_Y_PER_S],
                           params[PR_Y_WEIGHT], dt)
     return t_fb if math.isnan(th) else th
@@ -253,21 +269,25 @@ def _contact_time(st, b, p, k_first, anchor, tol_u, params):
 @jit
 def _chan_sse(ts, zs, ws, m, th, kappa):
     """Weighted (ws) squared error of the best z = a + c*(g + kappa*g^2), g = max(0, th - t),
-    c >= 0; inf when there is none."""
+    c >= 0; inf when there is none. One pass: the least-squares residual is orthogonal to
+    both columns, so its squared sum is sum(w z^2) - a sum(w z) - c sum(w g z)."""
     s0 = 0.0
     s1 = 0.0
     s2 = 0.0
     z0 = 0.0
     z1 = 0.0
+    zz = 0.0
     for j in range(m):
         g = max(0.0, th - ts[j])
         g += kappa * g * g
         w = ws[j]
+        wz = w * zs[j]
         s0 += w
         s1 += w * g
         s2 += w * g * g
-        z0 += w * zs[j]
-        z1 += w * g * zs[j]
+        z0 += wz
+        z1 += wz * g
+        zz += wz * zs[j]
     den = s0 * s2 - s1 * s1
     if not den > 1e-12:
         return math.inf
@@ -275,12 +295,7 @@ def _chan_sse(ts, zs, ws, m, th, kappa):
     if c < 0.0:
         return math.inf
     a = (z0 - c * s1) / s0
-    sse = 0.0
-    for j in range(m):
-        g = max(0.0, th - ts[j])
-        e = zs[j] - a - c * (g + kappa * g * g)
-        sse += ws[j] * e * e
-    return sse
+    return max(0.0, zz - a * z0 - c * z1)
 
 
 @jit

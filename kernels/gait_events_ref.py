@@ -3,7 +3,8 @@
 Written separately from the kernel, for reading and for the equivalence test: one object
 per foot with a list of recent frames and lists of its stance samples instead of a flat
 state vector and running sums; the fits are NumPy least squares over arrays. The rules
-are the kernel's (see its module docstring); the parameter vector is `event_params`'s.
+are the kernel's (see its module docstring); the parameter vector is `event_params`'s
+(kernels/gait_events_params.py).
 """
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ class _Foot:
     last_on: int = -1
     t0: float = math.nan
     on: tuple = ((), ())        # per point: list of (t, x, y, u) stance samples
-    pend: bool = False          # a confirmed contact waits for fit_delay_s of stance
-    pend_t: float = math.nan    # ...from the stance's first confirmed frame
+    pend: int = 0               # a confirmed contact waits for fit_delay_s of stance (1),
+                                # again after its first fit, from the contact it found (2)
+    pend_t: float = math.nan    # ...the stance's first confirmed frame
+    pend_due: float = math.nan  # ...timed once the stance spans fit_delay_s from here
     pend_p: int = -1            # ...of this point
 
     def forget_tracking(self) -> None:
@@ -53,7 +56,7 @@ class _Foot:
         self.last_kind = -1
         self.off_run = 0
         self.last_on = -1
-        self.pend = False
+        self.pend = 0
 
     def start_stance(self, t0: float) -> None:
         self.t0 = t0
@@ -132,6 +135,12 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
         faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and (
             foot.phase == 0 or p == HEEL or math.isnan(other_v)
             or abs(v - other_v) < abs(foot.belt_v - other_v))
+        if faster and foot.phase != 0 and foot.n_learn >= 2:
+            # a learned model: in stance the point's whole stance line (>= 2 windows) must
+            # be faster too
+            on = np.array(foot.on[p]).reshape(-1, 4)
+            faster = len(on) >= 2 * nb and \
+                -_line_slope(on[:, 0] - foot.t0, on[:, 1]) > 1.25 * foot.belt_v
         if not (lower or faster or relearn):
             return math.nan, math.nan
     if (np.abs(xy[:, 0] - (icpt + slope * tau)) > tol_u).any():
@@ -160,17 +169,19 @@ def _contact(foot: _Foot, f: int, p: int, k_first: int, anchor: float, tol_u: fl
              prm: np.ndarray, out: list) -> None:
     """Time and emit a contact now, or (fit_delay_s > 0) leave it pending."""
     if prm[PR_FIT_DELAY_S] > 0.0:
-        foot.pend, foot.pend_t, foot.pend_p = True, foot.back(k_first)[0], p
+        foot.pend, foot.pend_t, foot.pend_p = 1, foot.back(k_first)[0], p
+        foot.pend_due = foot.pend_t
         return
     tc = contact_time(foot, p, k_first, anchor, tol_u, prm)
     out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
 
 
-def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: list) -> None:
-    """Time and emit the pending contact (if any) from the stance so far."""
+def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: list,
+                     final: bool) -> None:
+    """Time and emit the pending contact (if any) from the stance so far; unless `final`,
+    a first fit whose contact is less than fit_delay_s old waits until it is."""
     if not foot.pend:
         return
-    foot.pend = False
     p = foot.pend_p
     k_first = -1
     for k in range(len(foot.frames)):
@@ -178,10 +189,15 @@ def _pending_contact(foot: _Foot, f: int, tol_u: float, prm: np.ndarray, out: li
             break
         k_first = k
     if k_first < 0 or not foot.on[p]:
+        foot.pend = 0
         out.append((foot.pend_t - 0.5 * prm[PR_DT_S], CONTACT, f))
         return
     anchor = float(np.mean([q[3] for q in foot.on[p]]))
     tc = contact_time(foot, p, k_first, anchor, tol_u, prm)
+    if not final and foot.pend == 1 and foot.frames[-1][0] - tc < prm[PR_FIT_DELAY_S]:
+        foot.pend, foot.pend_due = 2, tc
+        return
+    foot.pend = 0
     out.append((tc + prm[PR_CONTACT_LAG_S], CONTACT, f))
 
 
@@ -191,7 +207,7 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
     dt = prm[PR_DT_S]
     seen = [not (math.isnan(x) or math.isnan(y)) for x, y in pts]
     if not math.isnan(foot.last_t) and t - foot.last_t > prm[PR_MAX_GAP_S]:
-        _pending_contact(foot, f, prm[PR_TOL_U_FRAC] * leg, prm, out)
+        _pending_contact(foot, f, prm[PR_TOL_U_FRAC] * leg, prm, out, True)
         foot.forget_tracking()
     if not any(seen) or not leg > 0.0:
         return
@@ -273,14 +289,15 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         if foot.last_kind != CONTACT:
             foot.last_kind = CONTACT
             if prm[PR_FIT_DELAY_S] > 0.0:
-                foot.pend, foot.pend_t, foot.pend_p = True, t_first, best_p
+                foot.pend, foot.pend_t, foot.pend_p = 1, t_first, best_p
+                foot.pend_due = t_first
             else:
                 out.append((best_t + prm[PR_CONTACT_LAG_S], CONTACT, f))
         return
 
     # Stance: a seen point not above the belt by more than tol_y is still on it.
-    if foot.pend and t - foot.pend_t >= prm[PR_FIT_DELAY_S]:
-        _pending_contact(foot, f, tol_u, prm, out)
+    if foot.pend and t - foot.pend_due >= prm[PR_FIT_DELAY_S]:
+        _pending_contact(foot, f, tol_u, prm, out, False)
     any_on = False
     for p in (HEEL, TOE):
         x, y = pts[p]
@@ -297,10 +314,11 @@ def _foot_step(foot: _Foot, f: int, t: float, pts: list, leg: float, prm: np.nda
         foot.off_t = t
     if t - foot.off_t < prm[PR_CONFIRM_S] or foot.off_run < CONFIRM_MIN_ROWS:
         return
-    _pending_contact(foot, f, tol_u, prm, out)
+    _pending_contact(foot, f, tol_u, prm, out, True)
     t_off = _toe_off_time(foot, foot.last_on, max(3.5 * dt, prm[PR_TOE_ON_S]), dt) - prm[PR_TOE_OFF_LEAD_S]
     _learn(foot, prm[PR_LEARN_N], t)
-    if phase == 1 and foot.last_kind == CONTACT:
+    # (a silent stance's toe-off opens the foot's sequence)
+    if (phase == 1 and foot.last_kind == CONTACT) or (phase == 2 and foot.last_kind == -1):
         foot.last_kind = TOE_OFF
         out.append((t_off, TOE_OFF, f))
     foot.phase, foot.lifted = 0, False

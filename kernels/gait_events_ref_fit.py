@@ -106,7 +106,8 @@ def contact_time(foot, p: int, k_first: int, anchor: float, tol_u: float,
     fallback = max(foot.mid_before(t_first, dt), t_first - dt) if seen_before else t_first
     if n_pre < (3 if quad else 2):
         return fallback
-    lo, hi = ts[n_pre - 1], ts[-1] - dt
+    # the knee from two rows before the last pre-stance row (a late confirmation)
+    lo, hi = ts[max(0, n_pre - 3)], ts[-1] - dt
     if quad:
         th = _hinge(np.array(ts), np.array(us) + np.array(hs), lo, hi, False, True, dt)
     else:

@@ -72,11 +72,13 @@ class WalkRef:
     c_bad: float = 0.0            # belt contacts whose foot landed twice in a row
     belt_last_t: float = math.nan     # the belt model's last emitted contact...
     belt_last_foot: float = -1.0      # ...and its foot
+    ic_new: bool = False              # the last walking contact is not out yet
 
     def forget_extremes(self) -> None:
         self.peak, self.valley = _Extreme(), _Extreme()
         self.last_p = self.ic_t = self.last_t = math.nan
         self.ic_foot = -1.0
+        self.ic_new = False
 
     def _event(self, t_ev: float, is_contact: bool, label: float, same_frac: float,
                out: list) -> None:
@@ -88,7 +90,7 @@ class WalkRef:
             if same:                  # the belt model's last emitted landing: its foot
                 foot = self.belt_last_foot
                 self.belt_last_t = math.nan
-            self.ic_foot, self.ic_t = foot, t_ev
+            self.ic_foot, self.ic_t, self.ic_new = foot, t_ev, not same
             self.c_walk += 1.0
             if not same:
                 out.append((t_ev, CONTACT, foot))
@@ -153,8 +155,15 @@ class WalkRef:
                     (waited or (self.c_bad >= 0.9 and
                                 self.step_s >= prm[PR_WALK_MIN_STEP_RUN_S])):
                 self.mode = 1
+                # the last walking contact, unheard, within a step and not the belt's
+                # landing: the landing at the handover
+                if self.ic_new and t - self.ic_t < self.step_s and \
+                        not any(kind == CONTACT for _, kind, _ in out):
+                    out.insert(0, (self.ic_t, CONTACT, self.ic_foot))
         elif self.c_belt >= 3.0 and self.c_belt >= self.c_walk:
             self.mode = 0
+        if self.mode == 1:
+            self.ic_new = False
         if self.mode == 0:
             for t_ev, kind, foot in belt_events:
                 if kind == CONTACT:

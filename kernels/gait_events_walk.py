@@ -42,8 +42,8 @@ from kernels.gait_events_state import (
     PR_WALK_LEARN_S, PR_WALK_MIN_STANCE_S, PR_WALK_MIN_STEP_RUN_S, PR_WALK_MIN_STEP_S,
     PR_WALK_SAME_FRAC, PR_WALK_TAU_S, PR_WALK_WAIT_S, TOE_OFF,
     W_BELT_ALT, W_BELT_IC, W_C_BAD, W_C_BELT, W_C_T, W_C_WALK, W_FRAC, W_HAD_BELT, W_IC_FOOT,
-    W_IC_T, W_LAST_P, W_LAST_T, W_MODE, W_PEAK, W_STEP, W_SW_FOOT, W_SW_T, W_T_COUNT,
-    W_VALLEY, reset_walk)
+    W_IC_NEW, W_IC_T, W_LAST_P, W_LAST_T, W_MODE, W_PEAK, W_STEP, W_SW_FOOT, W_SW_T,
+    W_T_COUNT, W_VALLEY, reset_walk)
 
 
 @jit
@@ -95,6 +95,7 @@ def _walk_event(st, t_ev, is_contact, label, same_frac, out, n_out):
             st[W_SW_T] = math.nan
         st[W_IC_FOOT] = foot
         st[W_IC_T] = t_ev
+        st[W_IC_NEW] = 0.0 if same else 1.0
         st[W_C_WALK] += 1.0
         if same:
             return n_out
@@ -111,11 +112,30 @@ def _walk_event(st, t_ev, is_contact, label, same_frac, out, n_out):
 
 
 @jit
+def _handover_contact(st, t, wout, n):
+    """At the switch to the walking detector: its last contact, found within the last step
+    while the belt model had the word, and not a landing the belt model emitted, is the
+    landing at the handover (the belt model's next contact, which would have switched a
+    frame sooner, came late): out first. Unless this frame found a contact."""
+    if st[W_IC_NEW] != 1.0 or not t - st[W_IC_T] < st[W_STEP]:
+        return n
+    for j in range(n):
+        if wout[j, 1] == CONTACT:
+            return n
+    for j in range(n, 0, -1):
+        wout[j, :] = wout[j - 1, :]
+    wout[0, 0] = st[W_IC_T]
+    wout[0, 1] = CONTACT
+    wout[0, 2] = st[W_IC_FOOT]
+    return n + 1
+
+
+@jit
 def walk_step(t, heel_fwd, toe_fwd, leg_len_px, belt_out, n_belt, has_belt, params, st,
               wout):
     """One frame of the walking detector, after the belt model wrote its `n_belt` events
     to `belt_out`: updates its state and the detector choice (st[W_MODE]); writes its own
-    events (t, kind, foot) to `wout` (2, 3); returns how many. `has_belt`: the belt model
+    events (t, kind, foot) to `wout` (3, 3); returns how many. `has_belt`: the belt model
     has a belt for a foot."""
     if not params[PR_WALK_H_FRAC] > 0.0 or not leg_len_px > 0.0:
         return 0
@@ -182,8 +202,11 @@ def walk_step(t, heel_fwd, toe_fwd, leg_len_px, belt_out, n_belt, has_belt, para
                 (t - st[W_T_COUNT] >= params[PR_WALK_WAIT_S] or
                  (st[W_C_BAD] >= 0.9 and st[W_STEP] >= params[PR_WALK_MIN_STEP_RUN_S])):
             st[W_MODE] = 1.0
+            n = _handover_contact(st, t, wout, n)
     elif st[W_C_BELT] >= 3.0 and st[W_C_BELT] >= st[W_C_WALK]:
         st[W_MODE] = 0.0
+    if st[W_MODE] == 1.0:
+        st[W_IC_NEW] = 0.0
     if st[W_MODE] == 0.0:                         # the belt model's events go out
         for j in range(n_belt):
             if belt_out[j, 1] == CONTACT:

@@ -52,11 +52,18 @@ SECONDS = 25.0
 # (seeds 5, 11-13): the synthetic leg is held at full reach (knee 2.0 deg, the IK's clamp)
 # until ~6 ms before contact and then flexes to 8 deg, the shank turning 3 deg in those
 # last 5 ms, which no 30 fps frame shows (read on clean landmarks: +2.8).
+# Since the contact hinge's knee may sit up to two rows before the last pre-stance row
+# (kernels/gait_events_fit.py; the walking contacts meet their target), a few contacts per
+# run move by up to a frame, nearer their truth (run_poor_steep_heel: 98.4% within a frame,
+# was 96.7%), yet the shank read from the approach's last two frames swings by 10-18 deg on
+# those strides (~10 deg/frame just before landing at 30 fps): the steep heel's median went
+# from 15.2 to 16.8 deg (truth 14.6), and the figures below moved with it.
 KNOWN_SHORTFALLS = {
-    ("run_default", "foot_strike_class"): "88% of strides classed right (59/67, target 90%)",
-    ("run_poor", "shank_angle_ic_deg"): "17.2 deg read, truth 15.2",
-    ("run_good_midfoot", "shank_angle_ic_deg"): "-3.7 deg read, truth -1.6",
-    ("run_good_midfoot", "foot_strike_class"): "65% of strides classed right (43/66)",
+    ("run_default", "foot_strike_class"): "85% of strides classed right (57/67, target 90%)",
+    ("run_poor", "shank_angle_ic_deg"): "18.2 deg read, truth 15.2",
+    ("run_poor_steep_heel", "shank_angle_ic_deg"): "16.8 deg read, truth 14.6",
+    ("run_good_midfoot", "shank_angle_ic_deg"): "-4.4 deg read, truth -1.6",
+    ("run_good_midfoot", "foot_strike_class"): "59% of strides classed right (38/64)",
 }
 
 

@@ -86,8 +86,6 @@ def test_gym_clip_stride_count_fits_its_duration(gym):
     assert 12 <= gym["strides"] <= 17
 
 
-@pytest.mark.xfail(strict=True, reason="step-time asymmetry reads 11.5% (contacts of the "
-                   "left foot 1.8-6.2 frames after its heel's forward peak, right 0.9-3.8)")
 def test_gym_clip_even_runner_reads_even(gym):
     # ~3.5% from the heels' forward peaks; 8% leaves room for the pose model's noise but
     # not for a foot whose contacts come frames late (21% before the blend test).
