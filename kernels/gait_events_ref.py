@@ -130,7 +130,8 @@ def _bootstrap(foot: _Foot, p: int, nb: int, tol_y: float, tol_u: float, min_v: 
         return math.nan, math.nan
     y_mean = xy[:, 1].sum() / n
     if not math.isnan(foot.belt_y):
-        lower = y_mean > foot.belt_y + tol_y
+        # in stance a toe's line below the level does not replace it (kernel's comment)
+        lower = y_mean > foot.belt_y + tol_y and (foot.phase == 0 or p == HEEL)
         # in stance, the toe's line only when the other foot's belt agrees (kernel's comment)
         faster = v > 1.25 * foot.belt_v and y_mean > foot.belt_y - tol_y and (
             foot.phase == 0 or p == HEEL or math.isnan(other_v)
