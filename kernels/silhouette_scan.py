@@ -103,20 +103,29 @@ def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy:
     threshold), which is what an occluder in front of the body (a handrail, the console)
     leaves in a segmentation mask, where the body's own outline falls within a few px."""
     # Coarse march (every STEP px) to the first sample off the body, then pixel by pixel
-    # back over the last stride to the first pixel off the body.
+    # back over the last stride to the first pixel off the body. The pixels at the exit
+    # (k_out) and just before it (last_in) are kept: the soft-edge test starts from them.
     k_out = -1
+    v_out = 0
+    v_in = -1                  # value at last_in when read here (-1: not read)
+    v_coarse_prev = -1         # the previous coarse sample (body), none before STEP
     k = STEP
     while k < reach:
         v = _pix(mask, cx + k * dx, cy + k * dy)
         if v < threshold:
+            v_prev = v_coarse_prev
             for j in range(k - STEP + 1, k + 1):
-                vj = _pix(mask, cx + j * dx, cy + j * dy)
+                vj = v if j == k else _pix(mask, cx + j * dx, cy + j * dy)
                 if vj < threshold:
                     if vj < 0:
                         return math.nan  # the body runs off the image: no trustworthy edge
                     k_out = j
+                    v_out = vj
+                    v_in = v_prev
                     break
+                v_prev = vj
             break
+        v_coarse_prev = v
         k += STEP
     if k_out < 1:
         return math.nan
@@ -127,14 +136,16 @@ def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy:
     lo = 0.5 * threshold
     last_hi = -1
     for j in range(last_in, max(-1, k_out - soft_px - 1), -1):
-        if _pix(mask, cx + j * dx, cy + j * dy) >= hi:
+        vj = v_in if j == last_in and v_in >= 0 else _pix(mask, cx + j * dx, cy + j * dy)
+        if vj >= hi:
             last_hi = j
             break
     if last_hi < 0:
         return math.nan
     first_lo = -1
     for j in range(k_out, last_hi + soft_px + 1):
-        if _pix(mask, cx + j * dx, cy + j * dy) <= lo:
+        vj = v_out if j == k_out else _pix(mask, cx + j * dx, cy + j * dy)
+        if vj <= lo:
             first_lo = j
             break
     if first_lo < 0:
