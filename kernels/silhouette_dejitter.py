@@ -160,9 +160,15 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
             # that holds a level is never before the one that held the level below it.
             rising = True
             h_last = -math.inf
+            n_seen = 0
             for i in range(n_lv):
                 lv = lv_tab[p, i]
                 f = rows[r, c0 + i]
+                if math.isnan(f):        # covered: NaN either way, without the arithmetic
+                    h2[i] = math.nan
+                    f2[i] = math.nan
+                    continue
+                n_seen += 1
                 # The point H + T (lv u + f n) of the measured frame, in the fitted frame.
                 px = dx + t_n * (lv * ax_n[0] + f * ax_n[2])
                 py = dy + t_n * (lv * ax_n[1] + f * ax_n[3])
@@ -172,6 +178,10 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
                     if h2[i] < h_last:
                         rising = False
                     h_last = h2[i]
+            if n_seen < 2:               # no two levels to read between: all NaN
+                for j in range(n_lv):
+                    out[r, c0 - col0 + j] = math.nan
+                continue
             spacing = spacing_tab[p]
             i0 = 0
             for j in range(n_lv):
