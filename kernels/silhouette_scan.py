@@ -53,7 +53,7 @@ SIDE_RAY_PX = 1.0
 #: centre ray alone).
 SIDE_RAY_SHIFTS = 2
 #: Columns of an arm_capsules row.
-N_CAPSULE_COLS = 11
+N_CAPSULE_COLS = 7
 
 
 @jit
@@ -244,7 +244,7 @@ def _anchor(mask: np.ndarray, threshold: int, cx: float, cy: float, nx: float, n
 def arm_capsules(arm_xy: np.ndarray, radius: float, hand_ext: float,
                  caps: np.ndarray) -> int:
     """The capsules around the arms' bones, one row each (x0, y0, vx, vy, 1/|v|^2, r0,
-    r1 - r0, then a box around it: x min, x max, y min, y max): shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
+    r1 - r0): shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
     elbow->wrist (ELBOW_FRAC to WRIST_FRAC x radius) and the fist, wrist -> `hand_ext` px
     on along the forearm (HAND_FRAC x radius). Returns how many rows were filled (an
     unseen landmark leaves its capsules out). caps: (6, N_CAPSULE_COLS)."""
@@ -282,32 +282,23 @@ def _set_capsule(caps: np.ndarray, i: int, x0: float, y0: float, x1: float, y1: 
     caps[i, 4] = 1.0 / ll if ll > 0.0 else 0.0
     caps[i, 5] = r0
     caps[i, 6] = r1 - r0
-    # Nothing farther than the larger radius from the bone is inside; the pixel of margin
-    # keeps rounding out of it (the box only skips the exact test for points far off).
-    reach = max(r0, r1) + 1.0
-    caps[i, 7] = min(x0, x1) - reach
-    caps[i, 8] = max(x0, x1) + reach
-    caps[i, 9] = min(y0, y1) - reach
-    caps[i, 10] = max(y0, y1) + reach
 
 
 @jit
 def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
     """True if (ex, ey) may be an arm's edge: inside one of the tapered capsules (radius
-    interpolated at the nearest point of the axis)."""
+    interpolated at the nearest point of the axis). Every capsule is tested, without an
+    early way out: which one (if any) holds an edge point changes from edge to edge, and
+    mispredicted branches cost more than the few products they would skip."""
+    hit = False
     for i in range(n_caps):
-        if not (caps[i, 7] <= ex <= caps[i, 8] and caps[i, 9] <= ey <= caps[i, 10]):
-            continue
         x0, y0, vx, vy = caps[i, 0], caps[i, 1], caps[i, 2], caps[i, 3]
         w = min(1.0, max(0.0, ((ex - x0) * vx + (ey - y0) * vy) * caps[i, 4]))
         r = caps[i, 5] + w * caps[i, 6]
-        if r <= 0.0:
-            continue
         qx = ex - (x0 + w * vx)
         qy = ey - (y0 + w * vy)
-        if qx * qx + qy * qy < r * r:
-            return True
-    return False
+        hit |= (r > 0.0) & (qx * qx + qy * qy < r * r)
+    return hit
 
 
 @jit
