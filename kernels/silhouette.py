@@ -35,7 +35,8 @@ import numpy as np
 from kernels._jit import jit
 from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC,  # noqa: F401
                                      MAX_REACH_T, SOFT_EDGE_PX, SOFT_EDGE_T, STEP,
-                                     WRIST_FRAC, arm_capsules, trunk_profile)
+                                     WRIST_FRAC, N_CAPSULE_COLS, arm_capsules,
+                                     trunk_profile)
 
 SACRAL_BAND = (0.0, 0.20)
 LUMBAR_BAND = (0.25, 0.45)
@@ -289,7 +290,7 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
     back = np.empty(levels_per_band)
     use = np.empty(levels_per_band, np.bool_)
     min_points = max(4, levels_per_band // 2)
-    caps = np.empty((6, 7))
+    caps = np.empty((6, N_CAPSULE_COLS))
     n_caps = arm_capsules(arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len, caps)
     for b in range(4):
         lo, hi = bands[b]

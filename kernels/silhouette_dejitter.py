@@ -107,12 +107,13 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
     nt = N_DEJITTER_TERMS
     m = np.zeros((nt, nt))
     rhs = np.zeros((nt, 4))
-    a = np.empty(nt)
+    terms = np.empty((n_fr, nt))    # each frame's terms, for the fit and again for its frame
     n_ok = 0
     for r in range(n_fr):
         if math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r]):
             continue
         n_ok += 1
+        a = terms[r]
         _terms(phase[r], a)
         for i in range(nt):
             for j in range(nt):
@@ -121,6 +122,14 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
                 rhs[i, c] += a[i] * hs[r, c]
     if n_ok < DEJITTER_MIN_FRAMES or not solve_in_place(m, rhs, SOLVE_REL_TOL):
         return False
+    # Each profile's band levels and level spacing, as read below.
+    lv_tab = np.empty((N_PROFILES, n_lv))
+    spacing_tab = np.empty(N_PROFILES)
+    for p in range(N_PROFILES):
+        lo, hi = profile_band(p)
+        for i in range(n_lv):
+            lv_tab[p, i] = lo + (hi - lo) * i / (n_lv - 1)
+        spacing_tab[p] = (hi - lo) / (n_lv - 1)
     fit = np.empty(4)
     ax_n = np.empty(4)
     ax_f = np.empty(4)
@@ -131,7 +140,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
             for k in range(n_c):
                 out[r, k] = math.nan
             continue
-        _terms(phase[r], a)
+        a = terms[r]
         for c in range(4):
             v = 0.0
             for i in range(nt):
@@ -146,23 +155,43 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
         dx = hs[r, 0] - fit[0]
         dy = hs[r, 1] - fit[1]
         for p in range(N_PROFILES):
-            lo, hi = profile_band(p)
             c0 = col0 + p * n_lv
+            # h2 rising over its finite entries (as good as always): the first segment
+            # that holds a level is never before the one that held the level below it.
+            rising = True
+            h_last = -math.inf
+            n_seen = 0
             for i in range(n_lv):
-                lv = lo + (hi - lo) * i / (n_lv - 1)
+                lv = lv_tab[p, i]
                 f = rows[r, c0 + i]
+                if math.isnan(f):        # covered: NaN either way, without the arithmetic
+                    h2[i] = math.nan
+                    f2[i] = math.nan
+                    continue
+                n_seen += 1
                 # The point H + T (lv u + f n) of the measured frame, in the fitted frame.
                 px = dx + t_n * (lv * ax_n[0] + f * ax_n[2])
                 py = dy + t_n * (lv * ax_n[1] + f * ax_n[3])
                 h2[i] = (px * ax_f[0] + py * ax_f[1]) / t_f
                 f2[i] = (px * ax_f[2] + py * ax_f[3]) / t_f
-            spacing = (hi - lo) / (n_lv - 1)
+                if not math.isnan(h2[i]):
+                    if h2[i] < h_last:
+                        rising = False
+                    h_last = h2[i]
+            if n_seen < 2:               # no two levels to read between: all NaN
+                for j in range(n_lv):
+                    out[r, c0 - col0 + j] = math.nan
+                continue
+            spacing = spacing_tab[p]
+            i0 = 0
             for j in range(n_lv):
-                lv = lo + (hi - lo) * j / (n_lv - 1)
+                lv = lv_tab[p, j]
                 v = math.nan
-                for i in range(n_lv - 1):
+                for i in range(i0, n_lv - 1):
                     if not math.isnan(f2[i] + f2[i + 1]) and h2[i] <= lv <= h2[i + 1]:
                         v = f2[i] + (lv - h2[i]) / (h2[i + 1] - h2[i]) * (f2[i + 1] - f2[i])
+                        if rising:
+                            i0 = i
                         break
                 if math.isnan(v) and not math.isnan(f2[0] + f2[1]) and j == 0 \
                         and lv < h2[0] <= lv + DEJITTER_MAX_EXTRAP * spacing:

@@ -52,6 +52,8 @@ SIDE_RAY_PX = 1.0
 #: (a contour sloping up to ~60 degrees off the level line; a steeper one leaves the
 #: centre ray alone).
 SIDE_RAY_SHIFTS = 2
+#: Columns of an arm_capsules row.
+N_CAPSULE_COLS = 7
 
 
 @jit
@@ -101,20 +103,29 @@ def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy:
     threshold), which is what an occluder in front of the body (a handrail, the console)
     leaves in a segmentation mask, where the body's own outline falls within a few px."""
     # Coarse march (every STEP px) to the first sample off the body, then pixel by pixel
-    # back over the last stride to the first pixel off the body.
+    # back over the last stride to the first pixel off the body. The pixels at the exit
+    # (k_out) and just before it (last_in) are kept: the soft-edge test starts from them.
     k_out = -1
+    v_out = 0
+    v_in = -1                  # value at last_in when read here (-1: not read)
+    v_coarse_prev = -1         # the previous coarse sample (body), none before STEP
     k = STEP
     while k < reach:
         v = _pix(mask, cx + k * dx, cy + k * dy)
         if v < threshold:
+            v_prev = v_coarse_prev
             for j in range(k - STEP + 1, k + 1):
-                vj = _pix(mask, cx + j * dx, cy + j * dy)
+                vj = v if j == k else _pix(mask, cx + j * dx, cy + j * dy)
                 if vj < threshold:
                     if vj < 0:
                         return math.nan  # the body runs off the image: no trustworthy edge
                     k_out = j
+                    v_out = vj
+                    v_in = v_prev
                     break
+                v_prev = vj
             break
+        v_coarse_prev = v
         k += STEP
     if k_out < 1:
         return math.nan
@@ -125,14 +136,16 @@ def _edge(mask: np.ndarray, threshold: int, cx: float, cy: float, dx: float, dy:
     lo = 0.5 * threshold
     last_hi = -1
     for j in range(last_in, max(-1, k_out - soft_px - 1), -1):
-        if _pix(mask, cx + j * dx, cy + j * dy) >= hi:
+        vj = v_in if j == last_in and v_in >= 0 else _pix(mask, cx + j * dx, cy + j * dy)
+        if vj >= hi:
             last_hi = j
             break
     if last_hi < 0:
         return math.nan
     first_lo = -1
     for j in range(k_out, last_hi + soft_px + 1):
-        if _pix(mask, cx + j * dx, cy + j * dy) <= lo:
+        vj = v_out if j == k_out else _pix(mask, cx + j * dx, cy + j * dy)
+        if vj <= lo:
             first_lo = j
             break
     if first_lo < 0:
@@ -234,7 +247,7 @@ def arm_capsules(arm_xy: np.ndarray, radius: float, hand_ext: float,
     r1 - r0): shoulder->elbow (radius `radius` tapering to ELBOW_FRAC x radius),
     elbow->wrist (ELBOW_FRAC to WRIST_FRAC x radius) and the fist, wrist -> `hand_ext` px
     on along the forearm (HAND_FRAC x radius). Returns how many rows were filled (an
-    unseen landmark leaves its capsules out). caps: (6, 7)."""
+    unseen landmark leaves its capsules out). caps: (6, N_CAPSULE_COLS)."""
     n = 0
     for arm in range(arm_xy.shape[0] // 3):
         sx, sy = arm_xy[3 * arm, 0], arm_xy[3 * arm, 1]
@@ -274,18 +287,18 @@ def _set_capsule(caps: np.ndarray, i: int, x0: float, y0: float, x1: float, y1: 
 @jit
 def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
     """True if (ex, ey) may be an arm's edge: inside one of the tapered capsules (radius
-    interpolated at the nearest point of the axis)."""
+    interpolated at the nearest point of the axis). Every capsule is tested, without an
+    early way out: which one (if any) holds an edge point changes from edge to edge, and
+    mispredicted branches cost more than the few products they would skip."""
+    hit = False
     for i in range(n_caps):
         x0, y0, vx, vy = caps[i, 0], caps[i, 1], caps[i, 2], caps[i, 3]
         w = min(1.0, max(0.0, ((ex - x0) * vx + (ey - y0) * vy) * caps[i, 4]))
         r = caps[i, 5] + w * caps[i, 6]
-        if r <= 0.0:
-            continue
         qx = ex - (x0 + w * vx)
         qy = ey - (y0 + w * vy)
-        if qx * qx + qy * qy < r * r:
-            return True
-    return False
+        hit |= (r > 0.0) & (qx * qx + qy * qy < r * r)
+    return hit
 
 
 @jit

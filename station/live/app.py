@@ -16,6 +16,7 @@ from station.config import load_config
 from station.contracts import Cue
 from station.errors import BadInput
 from station.live.loop import LiveLoop, LoopHooks
+from station.live.malloc_arenas import limit_malloc_arenas
 from station.live.processor import Processor, ProcessorSettings
 from station.live.session_tracker import SessionChange
 from station.live.sources import make_estimator, open_source
@@ -66,6 +67,7 @@ def warm_up_kernels() -> float:
 
 
 def run_live(opts: LiveOptions) -> int:
+    limit_malloc_arenas()       # before any thread starts (station/live/malloc_arenas.py)
     cfg = load_config(opts.config)
     notifier = SystemdNotifier()
     source = open_source(opts.source, cfg, opts.realtime, opts.time_scale,

@@ -45,5 +45,7 @@ def make_estimator(spec: str, source: FrameSource, real_pose: bool,
     if spec == "synthetic" and not real_pose:
         from station.pose.synthetic import SyntheticPoseEstimator
         return SyntheticPoseEstimator(source.feed)
+    if spec == "synthetic":
+        source.feed.keep_frames = 0  # type: ignore[attr-defined]  # the model reads pictures
     from station.pose import make_pose_estimator
     return make_pose_estimator(task_path=pose_task, segmentation=True)

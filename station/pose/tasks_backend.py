@@ -15,10 +15,11 @@ from station.contracts import Frame, Pose
 from station.errors import BadInput
 from station.pose.base import DEFAULT_MIN_VISIBILITY, PoseEstimator
 from station.pose.landmarks import pose_from_normalized
+from station.pose.mp_import import import_mediapipe
 from station.native_stderr import filter_acquire, filter_release, native_stderr_silenced
 
 with native_stderr_silenced():
-    import mediapipe as mp
+    mp = import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
 _REQUIRED_MEMBERS = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}

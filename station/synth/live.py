@@ -53,6 +53,9 @@ class SyntheticFeed:
         self._pending: list[FeedFrame] = []
         self._next = 0
         self._kept: OrderedDict[int, FeedFrame] = OrderedDict()
+        #: Frames whose landmarks and mask stay for landmarks_for (0 when a pose model
+        #: reads the pictures instead: ~18 MB of masks nobody asks for).
+        self.keep_frames = KEEP_FRAMES
 
     @property
     def fps(self) -> float:
@@ -85,8 +88,9 @@ class SyntheticFeed:
             raise ValueError(f"frame {seq} was already handed out; frames go forward only")
         f = self._pending.pop(0)
         # The estimator needs landmarks and mask, not the picture: keep ~1.2 MB less a frame.
-        self._kept[f.seq] = replace(f, image=_NO_IMAGE)
-        while len(self._kept) > KEEP_FRAMES:
+        if self.keep_frames > 0:
+            self._kept[f.seq] = replace(f, image=_NO_IMAGE)
+        while len(self._kept) > self.keep_frames:
             self._kept.popitem(last=False)
         return f
 
