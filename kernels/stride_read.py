@@ -105,11 +105,15 @@ def contact_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: fl
     before. So the contact value is bracketed: the approach shank is already swinging back,
     so frame i reads at or above it, and the chord i->j cuts under the corner the rate jump
     makes, so it reads at or below it. Their midpoint errs by at most half the bracket, and
-    neither end is extrapolated. Measured on the synthetic runner (8 scenarios x 4 seeds,
-    tests/test_gait_accuracy.py; /tmp report of branch h-contact): per-stride median error
-    2.2 deg (the two-frame line: 3.3, the chord alone: 2.7, frame i alone: 2.8), median bias
-    within 1.7 deg on every run but the good midfoot runner, whose synthetic shank bends
-    forward in its last ~15 ms (the bracket's premise fails there: -3.3 deg).
+    neither end is extrapolated. Measured on the synthetic runner with 2 px jitter (the 8
+    scenarios of tests/test_gait_accuracy.py, each at its seed and seeds 11-13, detected
+    contacts): per-stride median error 2.3 deg averaged over the 32 runs (the two-frame
+    line: 3.3, the chord alone: 2.7, frame i alone: 2.8); median bias within 1.7 deg on
+    every run but the good midfoot runner's, whose synthetic shank bends forward in its last
+    ~15 ms, against the bracket's premise (-3.2 to -3.8 deg; the two-frame line: -2.3 to
+    -3.1). The knee at contact keeps `approach_value_at`: it extends on the approach and
+    flexes after, so frame i and the chord both read above it and bracket nothing (this
+    reading: +0.0 to +2.5 deg on the same runs, +8 to +11 on the good midfoot runner).
     Frame j missing or across a hole: frame i's value; contact not just after a seen frame
     (a hole, or no frame before): `interp_at`."""
     i = -1
