@@ -5,8 +5,9 @@ contact c1 between and F's toe-off `to` after c0. Contact metrics are read at c0
 earlier when the foot shows it had already landed (kernels.stride_contact), stance metrics
 over [c0, to], hip extension at `to`, vertical oscillation over the step [c0, c1] (a
 periodic fit, kernels.stride_bounce), posture medians over the whole stride. Values at an
-event instant are interpolated between the two frames around it, so they do not depend on
-where the frames happen to fall.
+event instant are read from the frames around it (kernels.stride_read), so they do not
+depend on where the frames happen to fall; the shank at contact from the last approach
+frame and the chord across the contact (stride_read.contact_value_at: why).
 
 Rib flare: from the stride's median of each silhouette band line (each over the frames
 where it is in view); a per-frame proxy needs its three lines in one frame, NaN in ~90 % of
@@ -41,6 +42,10 @@ from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, F
                                     MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
                                     mean_before_ref)
+# The readers at an event instant live in kernels.stride_read (re-exported for callers).
+from kernels.stride_read import (MAX_READ_GAP_S, _approach_ref, _contact_ref,  # noqa: F401
+                                 _interp_ref, _stance_ref, approach_value_at,
+                                 contact_value_at, interp_at, stance_value_at)
 
 # The ring row: frame_features, then silhouette_proxies' profile_out_len(levels) `out`.
 COL_PELVIC_TILT = N_FEATURES        # per-frame proxies (the live per-frame readout)
@@ -62,9 +67,6 @@ def n_columns(levels_per_band: int) -> int:
 
 
 N_COLUMNS = n_columns(DEFAULT_LEVELS_PER_BAND)
-#: Values at an instant are read only from frames this close to it (dropped frames leave
-#: holes; a live station under load drops frames in bursts).
-MAX_READ_GAP_S = 0.1
 
 # Output layout, in METRICS.md names (see STRIDE_METRIC_NAMES).
 S_CADENCE = 0
@@ -96,80 +98,6 @@ STRIDE_METRIC_NAMES: tuple[str, ...] = (
     "hip_extension_deg", "knee_flexion_ic_deg", "knee_flexion_peak_deg", "head_forward_pct",
     "shoulder_shrug_pct", "step_time_asym_pct", "contact_asym_pct",
 )
-
-
-@jit
-def _hermite(t: np.ndarray, v: np.ndarray, i: int, w: float) -> float:
-    """Cubic Hermite between frames i and i+1 with finite-difference slopes (Catmull-Rom
-    on the true frame times); linear when a neighbour is missing. A gait angle bends
-    fast around contact, and a straight line between two frames misses the bend."""
-    n = t.shape[0]
-    a, b = v[i], v[i + 1]
-    h = t[i + 1] - t[i]
-    if i < 1 or i + 2 >= n or math.isnan(v[i - 1]) or math.isnan(v[i + 2]) \
-            or not (t[i + 1] - t[i - 1] > 0.0 and t[i + 2] - t[i] > 0.0):
-        return a + w * (b - a)
-    m1 = (b - v[i - 1]) / (t[i + 1] - t[i - 1]) * h
-    m2 = (v[i + 2] - a) / (t[i + 2] - t[i]) * h
-    w2 = w * w
-    w3 = w2 * w
-    return ((2 * w3 - 3 * w2 + 1) * a + (w3 - 2 * w2 + w) * m1
-            + (-2 * w3 + 3 * w2) * b + (w3 - w2) * m2)
-
-
-@jit
-def interp_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
-    """v at t_event, interpolated between the frames around it (NaN outside, and NaN when
-    they are more than `max_gap_s` apart: dropped frames; a limb swings 30 deg in 0.1 s)."""
-    n = t.shape[0]
-    for i in range(n - 1):
-        if t[i] <= t_event <= t[i + 1]:
-            span = t[i + 1] - t[i]
-            if span > max_gap_s:
-                return math.nan
-            w = 0.0 if span <= 0.0 else (t_event - t[i]) / span
-            a, b = v[i], v[i + 1]
-            if math.isnan(a):
-                return b if w >= 0.5 else math.nan
-            if math.isnan(b):
-                return a if w < 0.5 else math.nan
-            return _hermite(t, v, i, w)
-    return math.nan
-
-
-@jit
-def approach_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
-    """v at initial contact read from the approach: extrapolated from the last two frames at
-    or before the contact. Before contact a limb moves smoothly; after it the belt stops the
-    foot and angles turn abruptly, so a curve through both sides bends the contact value,
-    and a contact detected a fraction of a frame late would read the stopped foot. Only
-    over a short reach: after dropped frames a line through two frames far back (a swing
-    angle changes ~300 deg/s) would land anywhere."""
-    i2 = -1
-    for i in range(t.shape[0]):
-        if t[i] <= t_event:
-            i2 = i
-    if i2 < 1 or math.isnan(v[i2]) or math.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1] \
-            or t[i2] - t[i2 - 1] > max_gap_s or t_event - t[i2] > 0.5 * max_gap_s:
-        return interp_at(t, v, t_event, max_gap_s)
-    slope = (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1])
-    return v[i2] + slope * (t_event - t[i2])
-
-
-@jit
-def stance_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: float) -> float:
-    """v at contact extrapolated back from the first two frames at or after it: for the
-    heel's position, which moves in a straight line with the belt once it is down."""
-    i1 = -1
-    for i in range(t.shape[0] - 1, -1, -1):
-        if t[i] >= t_event:
-            i1 = i
-    if i1 < 0 or i1 + 1 >= t.shape[0] or math.isnan(v[i1]) or math.isnan(v[i1 + 1]) \
-            or not t[i1 + 1] > t[i1] or t[i1 + 1] - t[i1] > max_gap_s \
-            or t[i1] - t_event > 0.5 * max_gap_s:
-        return interp_at(t, v, t_event, max_gap_s)
-    slope = (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1])
-    return v[i1] + slope * (t_event - t[i1])
 
 
 @jit
@@ -244,7 +172,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     t_ic = landed_contact_s(t, foot_deg, c0, k_air)
     heel_ic_px = stance_value_at(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic, MAX_READ_GAP_S)
     out[S_OVERSTRIDE] = heel_ic_px / leg_len_px * 100.0
-    out[S_SHANK_IC] = approach_value_at(t, V[:, F_SHANK_DEG + foot], t_ic, MAX_READ_GAP_S)
+    out[S_SHANK_IC] = contact_value_at(t, V[:, F_SHANK_DEG + foot], t_ic, MAX_READ_GAP_S)
     strike = mean_before(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
         else approach_value_at(t, foot_deg, c0, MAX_READ_GAP_S)
     out[S_FOOT_STRIKE] = strike - belt_angle_deg
@@ -273,56 +201,6 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
 
 # ---------------------------------------------------------------------------------------
 # NumPy reference.
-
-def _interp_ref(t, v, te):
-    if not (len(t) >= 2 and t[0] <= te <= t[-1]):
-        return np.nan
-    i = min(int(np.searchsorted(t, te, side="right")) - 1, len(t) - 2)
-    i = max(i, 0)
-    # Several frames may share the event time exactly; the kernel takes the first pair.
-    while i > 0 and t[i] == te and t[i - 1] <= te:
-        i -= 1
-    span = t[i + 1] - t[i]
-    if span > MAX_READ_GAP_S:
-        return np.nan
-    w = 0.0 if span <= 0 else (te - t[i]) / span
-    a, b = v[i], v[i + 1]
-    if np.isnan(a):
-        return b if w >= 0.5 else np.nan
-    if np.isnan(b):
-        return a if w < 0.5 else np.nan
-    cubic = 1 <= i and i + 2 < len(t) and np.isfinite(v[i - 1]) and np.isfinite(v[i + 2]) \
-        and t[i + 1] > t[i - 1] and t[i + 2] > t[i]
-    if not cubic:
-        return a + w * (b - a)
-    m1 = (b - v[i - 1]) / (t[i + 1] - t[i - 1]) * span
-    m2 = (v[i + 2] - a) / (t[i + 2] - t[i]) * span
-    basis = np.array([2 * w**3 - 3 * w**2 + 1, w**3 - 2 * w**2 + w, -2 * w**3 + 3 * w**2,
-                      w**3 - w**2])
-    return float(basis @ np.array([a, m1, b, m2]))
-
-
-def _approach_ref(t, v, te):
-    before = np.nonzero(t <= te)[0]
-    if len(before) < 2:
-        return _interp_ref(t, v, te)
-    i2 = before[-1]
-    if np.isnan(v[i2]) or np.isnan(v[i2 - 1]) or not t[i2] > t[i2 - 1] \
-            or t[i2] - t[i2 - 1] > MAX_READ_GAP_S or te - t[i2] > 0.5 * MAX_READ_GAP_S:
-        return _interp_ref(t, v, te)
-    return v[i2] + (v[i2] - v[i2 - 1]) / (t[i2] - t[i2 - 1]) * (te - t[i2])
-
-
-def _stance_ref(t, v, te):
-    after = np.nonzero(t >= te)[0]
-    if len(after) < 2:
-        return _interp_ref(t, v, te)
-    i1 = after[0]
-    if np.isnan(v[i1]) or np.isnan(v[i1 + 1]) or not t[i1 + 1] > t[i1] \
-            or t[i1 + 1] - t[i1] > MAX_READ_GAP_S or t[i1] - te > 0.5 * MAX_READ_GAP_S:
-        return _interp_ref(t, v, te)
-    return v[i1] + (v[i1 + 1] - v[i1]) / (t[i1 + 1] - t[i1]) * (te - t[i1])
-
 
 def _sel(t, v, t0, t1):
     x = v[(t >= t0) & (t <= t1)]
@@ -363,7 +241,7 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
         k_air = -1
     t_ic = landed_contact_s_ref(t, foot_deg, c0, k_air)
     out[S_OVERSTRIDE] = _stance_ref(t, V[:, F_HEEL_FORWARD_PX + foot], t_ic) / leg_len_px * 100
-    out[S_SHANK_IC] = _approach_ref(t, V[:, F_SHANK_DEG + foot], t_ic)
+    out[S_SHANK_IC] = _contact_ref(t, V[:, F_SHANK_DEG + foot], t_ic)
     strike = mean_before_ref(t, foot_deg, k_air, FOOT_MEAN_S) if k_air >= 0 \
         else _approach_ref(t, foot_deg, c0)
     out[S_FOOT_STRIKE] = strike - belt_angle_deg

@@ -39,6 +39,9 @@ def test_contact_kernels_equal_their_references(seed):
         assert k == sc.last_airborne_frame_ref(t, v, te, flat, turn, back)
         got = sc.landed_contact_s(t, v, te, k)
         assert got == sc.landed_contact_s_ref(t, v, te, k)
+        gap = sm.MAX_READ_GAP_S
+        np.testing.assert_allclose(sm.contact_value_at(t, v, te, gap), sm._contact_ref(t, v, te),
+                                   rtol=1e-12, equal_nan=True)
         assert got <= te
         if k >= 0:
             span = float(rng.choice([0.0, 0.025, 0.1]))
@@ -62,12 +65,14 @@ def test_contact_kernels_edge_input():
 
 def _landing(contact_s: float, fps: float, strike_deg: float, n: int = 24):
     """Foot angle of a rearfoot landing: holds `strike_deg` in the air, flat 40 ms after
-    contact (as the synthetic runner puts a foot down); shank swings back after contact."""
+    contact (as the synthetic runner puts a foot down); the shank swings back at 75 deg/s
+    on the approach (the synthetic runner's ~2.5 deg a frame at 30 fps) and at 300 deg/s
+    once the belt drives it."""
     t = np.arange(n) / fps
     tau = t - contact_s
     foot = np.where(tau < 0, strike_deg,
                     strike_deg * 0.5 * (1 + np.cos(np.pi * np.clip(tau / 0.04, 0, 1))))
-    shank = np.where(tau < 0, 6.0, 6.0 - 300.0 * tau)
+    shank = np.where(tau < 0, 6.0 - 75.0 * tau, 6.0 - 300.0 * tau)
     return t, foot, shank
 
 
@@ -124,9 +129,13 @@ def _stride_inputs(fps: float, late_s: float, strike_deg: float):
     return t, V, contact + late_s, contact
 
 
+# The shank at contact is read halfway between the last approach frame and the chord across
+# the contact (kernels/stride_read.py): for the rates of _landing that errs by at most
+# 37.5 deg/s x one frame (1.25 deg at 30 fps, 0.63 at 60), plus the approach's 75 deg/s
+# over a lateness the foot does not show (no frame in stance before the detected contact).
 @pytest.mark.parametrize("fps,late_frames,strike_tol_deg,shank_tol_deg", [
-    (30.0, 0.0, 1e-9, 0.1), (30.0, 0.5, 1e-9, 0.1), (30.0, 0.9, 1e-9, 0.1),
-    (60.0, 0.0, 1e-9, 0.1), (60.0, 0.5, 1e-9, 0.1),
+    (30.0, 0.0, 1e-9, 1.25), (30.0, 0.5, 1e-9, 1.25 + 1.25), (30.0, 0.9, 1e-9, 1.25),
+    (60.0, 0.0, 1e-9, 0.63), (60.0, 0.5, 1e-9, 0.63 + 0.63),
     # 33 ms late at 60 fps: the first frame in stance had turned only 3 deg (not seen as
     # landed), so it is averaged in and the shank is read a little into stance.
     (60.0, 2.0, 2.0, 6.0)])
@@ -141,7 +150,7 @@ def test_stride_kernel_reads_the_landing_not_the_stance(fps, late_frames, strike
     np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-9, atol=1e-9,
                                equal_nan=True)
     assert out[sm.S_FOOT_STRIKE] == pytest.approx(15.0, abs=strike_tol_deg)
-    assert out[sm.S_SHANK_IC] == pytest.approx(6.0, abs=shank_tol_deg)
+    assert out[sm.S_SHANK_IC] == pytest.approx(6.0, abs=shank_tol_deg + 1e-9)
     # The heel is read where it was at the (moved back) contact: never further off than at
     # the contact as detected.
     truth_pct, at_c0_pct = 30.0 / 150.0 * 100, (30.0 - 500.0 * (c0 - contact)) / 150.0 * 100
@@ -258,19 +267,43 @@ def test_pelvic_tilt_from_the_contours_pooled_over_the_stride(levels):
 def test_no_value_is_read_across_a_hole_of_dropped_frames():
     """Frames dropped in a burst around contact: the contact value is NaN (with a reason
     downstream), not a line through two frames far back extended across the hole."""
-    from kernels.stride_metrics import (MAX_READ_GAP_S, approach_value_at, interp_at,
-                                        stance_value_at)
-    from kernels.stride_metrics import _approach_ref, _interp_ref, _stance_ref
+    from kernels.stride_metrics import (MAX_READ_GAP_S, approach_value_at, contact_value_at,
+                                        interp_at, stance_value_at)
+    from kernels.stride_metrics import _approach_ref, _contact_ref, _interp_ref, _stance_ref
     t = np.array([0.0, 1 / 30, 2 / 30, 0.30, 0.30 + 1 / 30, 0.30 + 2 / 30])
     v = np.array([-40.0, -30.0, -20.0, 2.0, 1.0, 0.0])   # a swinging shank, then the stance
     te = 0.2                                             # contact inside the hole
     for kernel, ref in ((approach_value_at, _approach_ref), (stance_value_at, _stance_ref),
-                        (interp_at, _interp_ref)):
+                        (interp_at, _interp_ref), (contact_value_at, _contact_ref)):
         assert np.isnan(kernel(t, v, te, MAX_READ_GAP_S)) and np.isnan(ref(t, v, te))
     # Right after a seen frame the short reach is kept (a contact between frames).
     te = 2 / 30 + 0.01
     assert approach_value_at(t, v, te, MAX_READ_GAP_S) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)
     assert _approach_ref(t, v, te) == pytest.approx(-20.0 + 10.0 * 30 * 0.01)
+    # The contact reading has no frame after it there: the last approach frame's value.
+    assert contact_value_at(t, v, te, MAX_READ_GAP_S) == -20.0 == _contact_ref(t, v, te)
+
+
+def test_the_contact_shank_lies_between_the_last_approach_frame_and_the_chord():
+    """The shank angle is continuous through contact; its rate jumps (the belt drives the
+    planted shank back faster than the leg retracted). The reading lies between the last
+    approach frame and the chord across the contact, and as the contact moves over 1.2
+    frames it moves by about what the shank itself turned (7.5 deg here), not more."""
+    fps = 30.0
+    t = np.arange(12) / fps
+    contact = 5.5 / fps
+    tau = t - contact
+    shank = np.where(tau < 0, 15.0 - 75.0 * tau, 15.0 - 300.0 * tau)   # as _landing
+    reads = []
+    for te in np.linspace(contact - 0.6 / fps, contact + 0.6 / fps, 25):
+        got = sm.contact_value_at(t, shank, te, sm.MAX_READ_GAP_S)
+        assert got == pytest.approx(sm._contact_ref(t, shank, te), abs=1e-12)
+        i = int(np.flatnonzero(t <= te)[-1])
+        chord = shank[i] + (te - t[i]) * fps * (shank[i + 1] - shank[i])
+        assert chord - 1e-9 <= got <= shank[i] + 1e-9
+        reads.append(got)
+    assert abs(reads[12] - 15.0) <= 37.5 / fps
+    assert max(reads) - min(reads) < 7.5 + 37.5 / fps
 
 
 # --- kernels.stride_bounce: vertical oscillation from a periodic fit over the step ------
