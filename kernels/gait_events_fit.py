@@ -13,8 +13,8 @@ from kernels._jit import jit
 from kernels.gait_events_state import (PR_DT_S, PR_FOOT_LAG, PR_KAPPA_U_PER_S,
                                        PR_KAPPA_Y_PER_S, PR_PRE_S, PR_TOL_U_FRAC,
                                        PR_Y_NEAR_FRAC, PR_Y_FAR_FRAC, PR_QUAD, PR_Y_WEIGHT,
-                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT, S_FIT,
-                                       S_N_LEARN, S_PHASE, _row)
+                                       RING, FOOT_SIZE, S_BELT_V, S_BELT_Y, S_COUNT,
+                                       S_N_LEARN, S_PHASE, _row, _stance_slope)
 
 @jit
 def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
@@ -82,11 +82,8 @@ def _bootstrap(st, b, p, nb, tol_y, tol_u, min_v, max_v, relearn):
             # lines the contacts are timed on): once the model has learned from a stance,
             # in stance the point's whole stance line so far (2 windows at least) must be
             # faster too. (A model from one bootstrap window is no better than the window.)
-            q = b + S_FIT + 5 * p
-            nf = st[q]
-            den_f = nf * st[q + 3] - st[q + 1] * st[q + 1]
-            faster = nf >= 2 * nb and den_f > 0.0 and \
-                -(nf * st[q + 4] - st[q + 1] * st[q + 2]) / den_f > 1.25 * known_v
+            s_line, n_line = _stance_slope(st, b, p)
+            faster = n_line >= 2 * nb and -s_line > 1.25 * known_v
         if not (lower or faster or relearn):
             return math.nan, math.nan
     for k in range(nb):

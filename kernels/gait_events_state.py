@@ -249,6 +249,18 @@ def _foot_fit(st, b, hx, hy, tx, ty, t, tol_u, tol_y):
 
 
 @jit
+def _stance_slope(st, b, p):
+    """Point p's stance line so far: least-squares slope of x on t (px/s; NaN when its
+    times have no spread) and its number of samples."""
+    q = b + S_FIT + 5 * p
+    n = st[q]
+    den = n * st[q + 3] - st[q + 1] * st[q + 1]
+    if not den > 0.0:
+        return math.nan, n
+    return (n * st[q + 4] - st[q + 1] * st[q + 2]) / den, n
+
+
+@jit
 def _learn(st, b, learn_n, t):
     """Fold the finished stance into the belt level and speed."""
     n_y = 0.0
@@ -259,12 +271,10 @@ def _learn(st, b, learn_n, t):
         cnt = st[b + S_ANCHOR + 3 * p + 1]
         n_y += cnt
         sum_y += st[b + S_ANCHOR + 3 * p + 2]
-        q = b + S_FIT + 5 * p
-        n = st[q]
-        den = n * st[q + 3] - st[q + 1] * st[q + 1]
-        if n >= 3.0 and n > best_n and den > 0.0:
+        s, n = _stance_slope(st, b, p)
+        if n >= 3.0 and n > best_n and not math.isnan(s):
             best_n = n
-            slope = (n * st[q + 4] - st[q + 1] * st[q + 2]) / den
+            slope = s
     if n_y < 1.0:
         return
     w = 1.0 / min(st[b + S_N_LEARN] + 1.0, learn_n)

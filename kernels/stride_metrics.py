@@ -42,10 +42,9 @@ from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, F
                                     MAX_BACK_S, landed_contact_s, landed_contact_s_ref,
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
                                     mean_before_ref)
-# The readers at an event instant live in kernels.stride_read (re-exported for callers).
-from kernels.stride_read import (MAX_READ_GAP_S, _approach_ref, _contact_ref,  # noqa: F401
-                                 _interp_ref, _stance_ref, approach_value_at,
-                                 contact_value_at, interp_at, stance_value_at)
+from kernels.stride_read import (MAX_READ_GAP_S, _approach_ref, _contact_ref, _interp_ref,
+                                 _stance_ref, approach_value_at, contact_value_at, interp_at,
+                                 stance_value_at)
 
 # The ring row: frame_features, then silhouette_proxies' profile_out_len(levels) `out`.
 COL_PELVIC_TILT = N_FEATURES        # per-frame proxies (the live per-frame readout)

@@ -9,6 +9,7 @@ import pytest
 from kernels import frame_features as ff
 from kernels import stride_contact as sc
 from kernels import stride_metrics as sm
+from kernels import stride_read as sr
 
 FPS = 30.0
 
@@ -39,8 +40,8 @@ def test_contact_kernels_equal_their_references(seed):
         assert k == sc.last_airborne_frame_ref(t, v, te, flat, turn, back)
         got = sc.landed_contact_s(t, v, te, k)
         assert got == sc.landed_contact_s_ref(t, v, te, k)
-        gap = sm.MAX_READ_GAP_S
-        np.testing.assert_allclose(sm.contact_value_at(t, v, te, gap), sm._contact_ref(t, v, te),
+        gap = sr.MAX_READ_GAP_S
+        np.testing.assert_allclose(sr.contact_value_at(t, v, te, gap), sr._contact_ref(t, v, te),
                                    rtol=1e-12, equal_nan=True)
         assert got <= te
         if k >= 0:
@@ -267,9 +268,9 @@ def test_pelvic_tilt_from_the_contours_pooled_over_the_stride(levels):
 def test_no_value_is_read_across_a_hole_of_dropped_frames():
     """Frames dropped in a burst around contact: the contact value is NaN (with a reason
     downstream), not a line through two frames far back extended across the hole."""
-    from kernels.stride_metrics import (MAX_READ_GAP_S, approach_value_at, contact_value_at,
-                                        interp_at, stance_value_at)
-    from kernels.stride_metrics import _approach_ref, _contact_ref, _interp_ref, _stance_ref
+    from kernels.stride_read import (MAX_READ_GAP_S, _approach_ref, _contact_ref, _interp_ref,
+                                     _stance_ref, approach_value_at, contact_value_at,
+                                     interp_at, stance_value_at)
     t = np.array([0.0, 1 / 30, 2 / 30, 0.30, 0.30 + 1 / 30, 0.30 + 2 / 30])
     v = np.array([-40.0, -30.0, -20.0, 2.0, 1.0, 0.0])   # a swinging shank, then the stance
     te = 0.2                                             # contact inside the hole
@@ -296,8 +297,8 @@ def test_the_contact_shank_lies_between_the_last_approach_frame_and_the_chord():
     shank = np.where(tau < 0, 15.0 - 75.0 * tau, 15.0 - 300.0 * tau)   # as _landing
     reads = []
     for te in np.linspace(contact - 0.6 / fps, contact + 0.6 / fps, 25):
-        got = sm.contact_value_at(t, shank, te, sm.MAX_READ_GAP_S)
-        assert got == pytest.approx(sm._contact_ref(t, shank, te), abs=1e-12)
+        got = sr.contact_value_at(t, shank, te, sr.MAX_READ_GAP_S)
+        assert got == pytest.approx(sr._contact_ref(t, shank, te), abs=1e-12)
         i = int(np.flatnonzero(t <= te)[-1])
         chord = shank[i] + (te - t[i]) * fps * (shank[i + 1] - shank[i])
         assert chord - 1e-9 <= got <= shank[i] + 1e-9
