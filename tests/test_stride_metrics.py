@@ -159,9 +159,10 @@ def test_stride_kernel_reads_the_landing_not_the_stance(fps, late_frames, strike
 
 
 def test_foot_strike_is_the_mean_of_the_last_approach_frames():
-    """At 60 fps the two approach frames within FOOT_MEAN_S are averaged (jitter halves in
-    variance); at 30 fps only the last one is close enough to contact."""
-    for fps, expect in ((60.0, 0.5 * (14.0 + 16.0)), (30.0, 16.0)):
+    """The approach frames within FOOT_MEAN_S of the last airborne one are averaged: three
+    at 60 fps, two at 30 fps (the foot is set for the landing over its last ~60 ms); an
+    earlier frame, still in the swing, is not."""
+    for fps, expect in ((60.0, (16.0 + 14.0 + 16.0) / 3.0), (30.0, 0.5 * (14.0 + 16.0))):
         t = np.arange(12) / fps
         foot = np.where(np.arange(12) % 2 == 0, 14.0, 16.0)
         foot[:4] = 0.0
