@@ -27,7 +27,7 @@ SCENARIOS = {
     "run_poor": ({"preset": "poor"}, 5),
     "run_poor_steep_heel": ({"preset": "poor", "foot_strike_angle_deg": 28}, 6),
     "run_poor_60fps": ({"preset": "poor", "fps": 60}, 7),
-    # A good runner: lands under the hips on the midfoot, the foot still turning up fast.
+    # A good runner: lands under the hips on the midfoot.
     "run_good_midfoot": ({"overstride_pct": 8, "foot_strike_angle_deg": 4}, 8),
 }
 SECONDS = 25.0
@@ -40,11 +40,10 @@ SECONDS = 25.0
 # synth/legs.py FOOT_SET_S) and the reading averages the approach frames of its last ~40
 # ms (kernels/stride_contact.py): 92.5-97% (run_default) and 89.6-95.5% (good midfoot)
 # over seeds 0, 8, 11-14 (tests/accuracy_table.py, session 5).
-# The good runner's shank bends forward in its last ~20 ms (the synthetic knee is still
-# extending at ~500 deg/s at contact), against the premise of the shank reading at
-# contact (kernels/stride_read.py: between the last approach frame and the chord across
-# the contact, which assumes the shank is already swinging back): it reads 2.9-3.2 deg
-# low over seeds 0, 8, 11-14.
+# The good runner's shank used to bend forward in its last ~20 ms (the synthetic knee
+# still extending at ~500 deg/s at contact, against the premise of the shank reading,
+# kernels/stride_read.py) and read 2.9-3.2 deg low; its landing leg now stops lengthening
+# before contact (station/synth/legs.py LANDING_LEG_SHORTEN_CM_S) and it reads within 0.3.
 #
 # The poor runner's heel hangs ~10 cm over the belt and drops in the last ~40 ms; its
 # contacts are timed within ~0.15 frame since the contact hinge weighs pre-stance heights
@@ -54,9 +53,7 @@ SECONDS = 25.0
 # turning 3 deg in those last 5 ms, which no 30 fps frame shows; the shank now reads
 # 0.4-1.7 deg high over seeds 5, 11-13 (steep heel: 0.0-1.0), where the two-frame approach
 # line read up to 2.9 high (and swung 10-18 deg on strides whose contact moved by a frame).
-KNOWN_SHORTFALLS = {
-    ("run_good_midfoot", "shank_angle_ic_deg"): "-4.8 deg read, truth -1.6",
-}
+KNOWN_SHORTFALLS: dict[tuple[str, str], str] = {}
 
 
 def expect_shortfall(request, scenario: str, what: str) -> None:

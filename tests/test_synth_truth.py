@@ -10,6 +10,7 @@ import pytest
 from station.contracts import LM
 from station.landmark_file import read_landmarks_csv
 from station.synth.knobs import resolve_knobs
+from station.synth.legs import FOOT_SET_S
 from station.synth.runner import SynthRunner
 from station.synth.truth import compute_truth
 from station.synth.writer import write_clip
@@ -271,3 +272,35 @@ def test_feet_clear_the_belt_in_swing_land_slower_than_it_and_stay_flat_in_stanc
             last = (t > t_ic - 0.1) & (t < t_ic)
             back_speed = -np.gradient(lands[last, 0], dt)
             assert back_speed.max() <= v
+
+
+RUN_SCENARIOS = [p_k for p_k in FEET_SCENARIOS if p_k[0] == "good"] + [
+    ("poor", {}), ("good", {"overstride_pct": 8, "foot_strike_angle_deg": 4})]
+
+
+@pytest.mark.parametrize("preset,knobs", RUN_SCENARIOS)
+def test_a_running_foot_is_set_before_it_lands_on_a_leg_that_has_stopped_lengthening(
+        preset, knobs):
+    """Terminal swing as runners land: the foot holds its strike angle over the last
+    FOOT_SET_S (it does not keep turning up into the contact), and the hip-ankle distance
+    is not growing over the last 5 ms (the knee is past its peak extension, not still
+    straightening: it was, at up to ~500 deg/s)."""
+    r = SynthRunner(resolve_knobs(knobs, preset=preset), 8.0)
+    st = r.steps
+    checked = 0
+    for foot, side in ((0, "left"), (1, "right")):
+        for k in st.rows_of(foot):
+            t_ic = st.t_contact[k]
+            if not 2.5 < t_ic < 7.5:
+                continue
+            t = t_ic - np.linspace(FOOT_SET_S["run"], 1e-4, 25)
+            pts = r.world_pose(t).points
+            d = pts[:, LM[f"{side}_foot_index"], :2] - pts[:, LM[f"{side}_heel"], :2]
+            foot_deg = np.degrees(np.arctan2(d[:, 1], d[:, 0]))
+            np.testing.assert_allclose(foot_deg, np.degrees(r.legs.alpha[k]), atol=1e-6)
+            leg = np.linalg.norm(pts[:, LM[f"{side}_ankle"], :2]
+                                 - pts[:, LM[f"{side}_hip"], :2], axis=-1)
+            last = t > t_ic - 0.005
+            assert np.all(np.diff(leg[last]) <= 1e-9), np.diff(leg[last])
+            checked += 1
+    assert checked >= 8

@@ -45,6 +45,8 @@ SWING_KICK_U, SWING_REACH_U = 0.32, 0.70
 LANDING_RETRACTION = 0.5
 WALK_MIDSTANCE_KNEE_DEG = 8.0
 LANDING_DOWN_CM_S = {"run": 60.0, "walk": 25.0}
+# A running leg lands shortening at least this fast (hip-ankle distance, cm/s).
+LANDING_LEG_SHORTEN_CM_S = 5.0
 # Terminal swing: the ankle peaks forward this high above its landing place at the reach
 # knot, then retracts with a steady pull-back (it lands moving backward
 # at LANDING_RETRACTION x belt speed: slower than the belt, never faster).
@@ -205,8 +207,16 @@ class LegKinematics:
         hdot3 = (self.hip_y_spline(t3 + dt) - self.hip_y_spline(t3 - dt)) / (2 * dt)
         p3 = a3 - np.stack([np.zeros_like(h3), h3], -1)
         back3 = LANDING_RETRACTION * self.v[k2]
-        v3 = np.stack([-back3, -LANDING_DOWN_CM_S[self.gait] - hdot3], -1)
         hip3 = np.stack([np.zeros_like(h3), h3], -1)
+        # The ankle comes down relative to the hip no faster than keeps the leg from
+        # lengthening as it lands: a runner's knee is past its peak extension at contact
+        # and flexing (Novacheck 1998), not still straightening.
+        # Walking keeps its landing (its contact timing is tuned to it).
+        vy3 = -LANDING_DOWN_CM_S[self.gait] - hdot3
+        if self.gait == "run":
+            u3 = (a3 - hip3) / np.linalg.norm(a3 - hip3, axis=-1)[:, None]
+            vy3 = np.maximum(vy3, (-LANDING_LEG_SHORTEN_CM_S + back3 * u3[:, 0]) / u3[:, 1])
+        v3 = np.stack([-back3, vy3], -1)
         knee3, _ = knee_ik(b, hip3, a3)
         shank_ic = angle_from_vertical_deg(knee3, a3)
         hip0 = np.stack([np.zeros_like(h0), h0], -1)
@@ -235,9 +245,12 @@ class LegKinematics:
 
     @staticmethod
     def _lift_shape(u: np.ndarray) -> np.ndarray:
-        """0 with zero slope at toe-off, 1 at u = 2/3, 0 at contact (lands a little faster)."""
+        """0 with zero slope at toe-off and at contact, 1 at u = 0.6. A lift still
+        falling at contact stretched the landing leg: the good midfoot runner's (3 cm of
+        lift) landed with its hip-ankle distance growing at 70 cm/s and the knee
+        extending at ~500 deg/s, where a runner's knee has begun to flex."""
         u = np.clip(u, 0.0, 1.0)
-        return 6.75 * u * u * (1.0 - u)
+        return u ** 3 * (1.0 - u) ** 2 / (0.6 ** 3 * 0.4 ** 2)
 
     def _solve_clearance(self) -> None:
         """Lift each swing (smoothly, see _lift_shape) until its sole clears the belt by
