@@ -282,12 +282,13 @@ def dejitter_contours_ref(rows: np.ndarray, col0: int, levels_per_band: int,
 @jit
 def stride_band_angles(t: np.ndarray, V: np.ndarray, t0: float, t1: float, col_hs: int,
                        col_lean: int, col_t_len: int, col_contours: int,
-                       levels_per_band: int, min_frames: int, out: np.ndarray) -> None:
+                       levels_per_band: int, min_frames: int, template: np.ndarray,
+                       out: np.ndarray) -> None:
     """pooled_band_angles' `out` for the frames t0 <= t <= t1 (a stride, contact to contact)
     of the per-frame rows V: their contours (columns from col_contours) de-jittered with the
     H and S at col_hs .. col_hs + 3 (H x, y, S x, y) and the facing sign their trunk lean
     (col_lean) was taken with, then pooled; the trunk length for the px floors is the median
-    of col_t_len over the frames."""
+    of col_t_len over the frames. template: the session's contour (pooled_band_angles)."""
     n_c = N_PROFILES * levels_per_band
     rows = np.empty((t.shape[0], n_c))
     hs = np.empty((t.shape[0], 4))
@@ -312,12 +313,14 @@ def stride_band_angles(t: np.ndarray, V: np.ndarray, t0: float, t1: float, col_h
     dejitter_contours(rows[:n], 0, levels_per_band, hs[:n], phase[:n],
                       facing_sign(hs[:n], lean[:n]), placed)
     pooled_band_angles(placed, 0, levels_per_band,
-                       np.median(t_len[:n_t]) if n_t > 0 else math.nan, min_frames, out)
+                       np.median(t_len[:n_t]) if n_t > 0 else math.nan, min_frames, template,
+                       out)
 
 
 def stride_band_angles_ref(t: np.ndarray, V: np.ndarray, t0: float, t1: float, col_hs: int,
                            col_lean: int, col_t_len: int, col_contours: int,
-                           levels_per_band: int, min_frames: int) -> np.ndarray:
+                           levels_per_band: int, min_frames: int,
+                           template: np.ndarray) -> np.ndarray:
     """NumPy reference of stride_band_angles: the N_OUT_BANDS values."""
     inside = (t >= t0) & (t <= t1)
     hs = V[inside, col_hs:col_hs + 4]
@@ -329,4 +332,4 @@ def stride_band_angles_ref(t: np.ndarray, V: np.ndarray, t0: float, t1: float, c
     t_len = t_len[~np.isnan(t_len)]
     return pooled_band_angles_ref(placed, 0, levels_per_band,
                                   float(np.median(t_len)) if t_len.size else np.nan,
-                                  min_frames)
+                                  min_frames, template)

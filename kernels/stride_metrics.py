@@ -60,6 +60,12 @@ DEFAULT_LEVELS_PER_BAND = 8        # GaitSettings.levels_per_band's default
 POOL_MIN_FRAMES = 2
 
 
+def new_contour_template(levels_per_band: int) -> np.ndarray:
+    """A session's empty silhouette contour (stride_metrics' contour_template): row 0 the
+    offsets, row 1 how many strides saw each level."""
+    return np.zeros((2, N_PROFILES * levels_per_band))
+
+
 def n_columns(levels_per_band: int) -> int:
     """Width of the ring row (frame_step's `row`) for this many levels per band."""
     return N_FEATURES + profile_out_len(levels_per_band)
@@ -124,15 +130,17 @@ def _range_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float,
 
 
 @jit
-def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float) -> float:
+def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float,
+                 contour_template: np.ndarray) -> float:
     """Pelvic tilt of the band contours pooled over the frames t0 <= t <= t1 (module doc),
-    each frame's contours re-placed in a trunk frame fitted over them first."""
+    each frame's contours re-placed in a trunk frame fitted over them first, the levels
+    the stride did not see filled from the session's contour (contour_template)."""
     levels = (V.shape[1] - COL_CONTOURS) // N_PROFILES
     if levels < 2:
         return math.nan
     res = np.empty(2)                # tilt, flare (the flare is not used: module doc)
     stride_band_angles(t, V, t0, t1, F_HIP_X, F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, COL_CONTOURS,
-                       levels, POOL_MIN_FRAMES, res)
+                       levels, POOL_MIN_FRAMES, contour_template, res)
     return res[0]
 
 
@@ -140,8 +148,10 @@ def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float) -> float:
 def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: float,
                    c1: float, c2: float, other_toe_off: float, leg_len_px: float,
                    px_per_cm: float, shrug_baseline_pct: float, belt_angle_deg: float,
-                   out: np.ndarray) -> None:
-    """Fill out (N_STRIDE,) for the stride of `foot` (0 left, 1 right)."""
+                   contour_template: np.ndarray, out: np.ndarray) -> None:
+    """Fill out (N_STRIDE,) for the stride of `foot` (0 left, 1 right).
+    contour_template: the session's silhouette contour, state kept by the caller across
+    strides (kernels/silhouette_pool.py fill_from_template; new_contour_template())."""
     for k in range(N_STRIDE):
         out[k] = math.nan
     stride_s = c2 - c0
@@ -154,7 +164,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     body_mid = interp_at(t, V[:, F_BODY_LEAN_DEG + foot], t_mid, MAX_READ_GAP_S)
     out[S_BODY_LEAN] = body_mid
     out[S_WAIST_BEND] = trunk_mid - body_mid
-    out[S_PELVIC_TILT] = _pooled_tilt(t, V, c0, c2)
+    out[S_PELVIC_TILT] = _pooled_tilt(t, V, c0, c2, contour_template)
     # From the band lines' medians (module doc), in the per-frame kernel's arithmetic.
     belly = _median_between(t, V[:, COL_BELLY_DEG], c0, c2)
     out[S_RIB_FLARE] = belly - 0.5 * (_median_between(t, V[:, COL_RIB_FRONT_DEG], c0, c2)
@@ -207,7 +217,8 @@ def _sel(t, v, t0, t1):
 
 
 def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_px,
-                       px_per_cm, shrug_baseline_pct, belt_angle_deg) -> np.ndarray:
+                       px_per_cm, shrug_baseline_pct, belt_angle_deg,
+                       contour_template) -> np.ndarray:
     out = np.full(N_STRIDE, np.nan)
     stride_s = c2 - c0
     if not stride_s > 0:
@@ -227,7 +238,7 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     if levels >= 2:
         out[S_PELVIC_TILT] = stride_band_angles_ref(
             t, V, c0, c2, F_HIP_X, F_TRUNK_LEAN_DEG, F_TRUNK_LEN_PX, COL_CONTOURS, levels,
-            POOL_MIN_FRAMES)[0]
+            POOL_MIN_FRAMES, contour_template)[0]
     out[S_RIB_FLARE] = med(COL_BELLY_DEG, c0, c2) \
         - 0.5 * (med(COL_RIB_FRONT_DEG, c0, c2) + med(COL_RIB_BACK_DEG, c0, c2))
     foot_deg = V[:, F_FOOT_DEG + foot]

@@ -196,7 +196,7 @@ def test_the_row_is_the_stride_rings_layout(runner):
         t = np.array([runner.t_s[k], runner.t_s[k] + 0.01])
         two = rows[[k, k]]                       # pooling needs a level in two frames
         sm.stride_metrics(t, two, 0, t[0], t[0], np.nan, t[1], np.nan, 150.0, 2.0, 0.0, 0.0,
-                          stride)
+                          sm.new_contour_template(0), stride)
         assert stride[sm.S_PELVIC_TILT] == pytest.approx(rows[k, sm.COL_PELVIC_TILT], abs=1e-9)
         assert stride[sm.S_RIB_FLARE] == rows[k, sm.COL_RIB_FLARE]
         assert np.isfinite(stride[[sm.S_PELVIC_TILT, sm.S_RIB_FLARE]]).all()

@@ -260,9 +260,16 @@ def test_stride_metrics(seed):
         if trial % 5 == 0:
             c0 = t[min(3, m - 1)]           # an event exactly on a frame
         out = np.empty(sm.N_STRIDE)
-        sm.stride_metrics(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0, out)
-        ref = sm.stride_metrics_ref(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0)
+        # A session contour with some levels known (fills) and some not (learns).
+        tpl = sm.new_contour_template(levels)
+        tpl[0] = rng.normal(0, 0.2, tpl.shape[1])
+        tpl[1] = rng.choice([0.0, 1.0, 2.0, 7.0], tpl.shape[1])
+        tpl_ref = tpl.copy()
+        sm.stride_metrics(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0, tpl, out)
+        ref = sm.stride_metrics_ref(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0,
+                                    tpl_ref)
         np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-9, equal_nan=True)
+        np.testing.assert_allclose(tpl, tpl_ref, rtol=1e-12, atol=1e-12)
         pooled_tilts += int(np.isfinite(out[sm.S_PELVIC_TILT]))
     assert pooled_tilts >= 5, "the pooled tilt path was hardly exercised"
 
@@ -279,7 +286,8 @@ def test_stride_metrics_on_a_known_stride():
     V[:, ff.F_HIP_Y] = 300 + 10 * np.sin(2 * np.pi * t / 0.35)
     out = np.empty(sm.N_STRIDE)
     c0, to, c1, c2 = 0.1, 0.35, 0.45, 0.8 - 1 / 30
-    sm.stride_metrics(t, V, 0, c0, to, c1, c2, c1 + 0.25, 150.0, 2.0, np.nan, 0.0, out)
+    sm.stride_metrics(t, V, 0, c0, to, c1, c2, c1 + 0.25, 150.0, 2.0, np.nan, 0.0,
+                      sm.new_contour_template(0), out)
     assert out[sm.S_OVERSTRIDE] == pytest.approx((30.0 - 50.0) / 150.0 * 100)
     assert out[sm.S_SHANK_IC] == pytest.approx(3.0)
     assert out[sm.S_CONTACT_MS] == pytest.approx(250.0)

@@ -28,6 +28,7 @@ from test_silhouette_synth import (ISSUE_NOISE, LEVELS, Session, session,  # noq
                                    spearman)
 
 MIN_FRAMES = 2
+NO_TEMPLATE = np.zeros((2, 0))   # no session contour: each stride on its own
 TILT_KNOBS = (-5.0, 10.0, 20.0, 30.0, 35.0)
 FLARE_KNOBS = (-5.0, 15.0, 20.0)
 
@@ -57,7 +58,7 @@ def pooled_per_stride(ses: Session, min_frames: int = MIN_FRAMES,
             dj.dejitter_contours(rows, 0, LEVELS, np.ascontiguousarray(ses.hs[idx]), phase,
                                  ses.s, placed)
             rows = placed
-        pool.pooled_band_angles(rows, 0, LEVELS, np.nan, min_frames, out)
+        pool.pooled_band_angles(rows, 0, LEVELS, np.nan, min_frames, NO_TEMPLATE, out)
         res.append(out[:2].copy())
     return np.array(res).reshape(-1, 2)
 
@@ -134,24 +135,60 @@ def test_pooled_band_angles_equal_reference_on_random_rows():
             rows[:, col0 + p * levels: col0 + (p + 1) * levels] = block
         t_len = float(rng.choice([np.nan, 0.5, 40.0, 200.0]))
         min_frames = int(rng.integers(0, 4))
-        pool.pooled_band_angles(rows, col0, levels, t_len, min_frames, out)
-        ref = pool.pooled_band_angles_ref(rows, col0, levels, t_len, min_frames)
+        # Half the trials with a session contour that fills some levels and learns others.
+        tpl = np.zeros((2, sil.N_PROFILES * levels if trial % 2 else 0))
+        if trial % 2:
+            tpl[0] = rng.normal(0, 0.2, tpl.shape[1])
+            tpl[1] = rng.choice([0.0, 1.0, 2.0, 9.0], tpl.shape[1])
+        tpl_ref = tpl.copy()
+        pool.pooled_band_angles(rows, col0, levels, t_len, min_frames, tpl, out)
+        ref = pool.pooled_band_angles_ref(rows, col0, levels, t_len, min_frames, tpl_ref)
         np.testing.assert_allclose(out, ref, atol=1e-9, equal_nan=True)
+        np.testing.assert_allclose(tpl, tpl_ref, rtol=1e-12, atol=1e-12)
 
 
 def test_pooled_band_angles_edges():
     out = np.empty(sil.N_OUT_BANDS)
     for rows, levels in ((np.empty((0, 47)), 8), (np.full((5, 47), np.nan), 8),
                          (np.zeros((3, 10)), 8), (np.zeros((3, 12)), 1)):
-        pool.pooled_band_angles(rows, 7, levels, 90.0, 1, out)
+        pool.pooled_band_angles(rows, 7, levels, 90.0, 1, NO_TEMPLATE, out)
         assert np.isnan(out).all()
         np.testing.assert_array_equal(
-            np.isnan(pool.pooled_band_angles_ref(rows, 7, levels, 90.0, 1)), True)
+            np.isnan(pool.pooled_band_angles_ref(rows, 7, levels, 90.0, 1, NO_TEMPLATE)), True)
     short = np.empty(2)                         # the two-value call
     rows = np.tile(np.linspace(-0.2, 0.0, 40), (4, 1))
-    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, short)
-    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, out)
+    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, NO_TEMPLATE, short)
+    pool.pooled_band_angles(rows, 0, 8, 90.0, 1, NO_TEMPLATE, out)
     np.testing.assert_array_equal(short, out[:2])
+
+
+
+def test_a_stride_missing_levels_reads_the_band_line_of_the_session_contour():
+    """A lumbar hollow that is no parabola, seen whole on two strides, then on a stride
+    whose two lowest levels are behind an arm (and 0.01 T further back: the trunk frame
+    moved): filled from the session's contour, moved onto the stride, it reads the whole
+    band's line; on its own, the quadratic through six levels does not."""
+    levels = 8
+    h = np.linspace(0.0, 1.0, levels)
+    lumbar = -0.12 + 0.10 * np.sin(np.pi * h) ** 3 + 0.02 * h   # a flat-bottomed hollow
+    sacral = -0.30 + 0.12 * h ** 2
+    rows = np.full((6, sil.N_PROFILES * levels), np.nan)
+    rows[:, :levels] = sacral
+    rows[:, levels:2 * levels] = lumbar
+    tpl = np.zeros((2, sil.N_PROFILES * levels))
+    whole = np.empty(sil.N_OUT_BANDS)
+    for _ in range(2):
+        pool.pooled_band_angles(rows, 0, levels, np.nan, 1, tpl, whole)
+    assert np.isfinite(whole[3])
+    covered = rows.copy()
+    covered[:, levels:2 * levels] -= 0.01
+    covered[:, levels:levels + 2] = np.nan
+    alone, filled = np.empty(sil.N_OUT_BANDS), np.empty(sil.N_OUT_BANDS)
+    pool.pooled_band_angles(covered, 0, levels, np.nan, 1, NO_TEMPLATE, alone)
+    pool.pooled_band_angles(covered, 0, levels, np.nan, 1, tpl, filled)
+    assert filled[3] == pytest.approx(whole[3], abs=1e-9)
+    assert abs(alone[3] - whole[3]) > 3.0, (alone[3], whole[3])
+    assert tpl[1, levels] == 2 and tpl[1, levels + 2] == 3   # seen levels learn, hidden not
 
 
 if __name__ == "__main__":

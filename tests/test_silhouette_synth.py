@@ -179,6 +179,25 @@ def test_pelvic_tilt_within_3deg_over_the_flare_sweep(flare_sweep):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
+#: Swayback with flared ribs, the back-pain pattern the station is for: the sweeps above
+#: move one knob at a time. Before session 5, tilt 20 and 25 at flare 20 read 42 and 51
+#: (truth 24.5, 28.0): the synthetic thigh, drawn round the hip joint, stuck out behind a
+#: pelvis leaning forward (station/synth/figure.py THIGH_TOP_FRAC); and tilt 25 at flare
+#: 15 read 31.7 for 26.1 from strides that each saw 5-6 of the 8 lumbar levels (now filled
+#: from the session's contour, kernels/silhouette_pool.py). Tilt 30-35 at flare 20 is not
+#: here: the synthetic outline's back crosses the trunk axis there (no body does).
+COMBINED = ((20.0, 10.0), (25.0, 10.0), (30.0, 10.0), (35.0, 10.0), (20.0, 15.0),
+            (25.0, 15.0), (30.0, 15.0), (20.0, 20.0), (25.0, 20.0),
+            pytest.param(35.0, 15.0, marks=pytest.mark.xfail(
+                strict=True, reason="reads 39.72 for truth 36.10 (+3.62)")))
+
+
+@pytest.mark.parametrize("tilt,flare", COMBINED)
+def test_pelvic_tilt_within_3deg_where_swayback_and_flared_ribs_combine(tilt, flare):
+    truth, meas, finite = stride_summary(session(tilt, flare, seconds=6.0))
+    assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (truth, meas, finite)
+
+
 def test_rib_flare_within_3deg(flare_sweep):
     for knob, (truth, meas, _) in zip(FLARE_SWEEP, flare_sweep):
         assert abs(meas[1] - truth[1]) <= 3.0, (knob, truth, meas)
@@ -248,13 +267,14 @@ def test_pelvic_tilt_within_3deg_over_a_noisy_sweep(noisy_tilt_sweep_seed_2):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(strict=True, reason="reads 10.74 for truth 7.49 (+3.25); seeds 0-5 "
-                   "read +3.25 +1.63 +1.43 +3.10 +0.62 +1.62 (before session 4's contact "
-                   "changes moved the strides' frames: +2.33 +1.63 +0.99 +3.10 +0.82 +1.62)")
+@pytest.mark.xfail(strict=True, reason="reads 10.71 for truth 7.49 (+3.22); seeds 0-5 "
+                   "read +3.22 +1.49 +1.90 +2.71 -0.62 +1.30, and +0.98 with no noise "
+                   "(session 5, the session contour filling unseen levels; before: +3.25 "
+                   "+1.63 +1.43 +3.10 +0.62 +1.62, +1.63 with no noise)")
 def test_pelvic_tilt_at_flare_20_within_3deg_with_the_issues_noise():
     """Read 12.83 for truth 7.49 before the de-jitter (the lumbar band's lowest step sits at
     the outward-step limit there, and jitter moved the band along the steep contour). The
-    most sensitive case of the sweeps: each stride's tilt scatters 2-3 deg here, and which
+    most sensitive case of the sweeps: each stride's tilt scatters +-5 deg here, and which
     frames a stride pools (its contacts) moves the session median by up to ~1 deg."""
     truth, meas, _ = stride_summary(session(10.0, 20.0, jitter=2.0, seconds=6.0,
                                             noise=ISSUE_NOISE))

@@ -12,6 +12,9 @@ from kernels import stride_metrics as sm
 from kernels import stride_read as sr
 
 FPS = 30.0
+#: No session contour: the stride is read on its own (the template is state; a shared one
+#: would be changed by the first call of a kernel == reference pair).
+NO_TEMPLATE = sm.new_contour_template(0)
 
 
 def _random_case(rng: np.random.Generator, trial: int):
@@ -145,7 +148,7 @@ def test_stride_kernel_reads_the_landing_not_the_stance(fps, late_frames, strike
     """A contact detected late still reads the strike angle and the shank of the approach,
     and the heel where it landed; kernel == reference."""
     t, V, c0, contact = _stride_inputs(fps, late_frames / fps, 15.0)
-    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0, NO_TEMPLATE)
     out = np.empty(sm.N_STRIDE)
     sm.stride_metrics(t, V, *args, out)
     np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-9, atol=1e-9,
@@ -182,7 +185,7 @@ def test_flat_is_the_feet_own_mid_stance_reading():
     V = np.full((len(t), sm.N_COLUMNS), np.nan)
     V[:, ff.F_FOOT_DEG] = foot
     c0 = contact + 0.9 / fps                       # the frame at 0.233 s is in stance
-    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c0 + 0.7, c0 + 0.6, 150.0, 2.0, 0.0, 0.0, NO_TEMPLATE)
     out = np.empty(sm.N_STRIDE)
     sm.stride_metrics(t, V, *args, out)
     np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), equal_nan=True)
@@ -210,7 +213,7 @@ def test_rib_flare_from_band_lines_seen_in_different_frames():
     V[2::4, sm.COL_BELLY_DEG] = belly[2::4]
     V[:, ff.F_TRUNK_LEAN_DEG] = 5.0
     c0, c2 = t[1], t[22]
-    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0, NO_TEMPLATE)
     out = np.empty(sm.N_STRIDE)
     sm.stride_metrics(t, V, *args, out)
     np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-12,
@@ -254,7 +257,7 @@ def test_pelvic_tilt_from_the_contours_pooled_over_the_stride(levels):
     V = _back_contours(t, 12.0, -8.0, levels, rng)
     V[[0, 23], _contour_cols(1, levels).start] = 5.0    # outside [c0, c2]: far off
     c0, c2 = t[1], t[22]
-    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0)
+    args = (0, c0, c0 + 0.25, c0 + 0.35, c2, c0 + 0.6, 150.0, 2.0, 0.0, 0.0, NO_TEMPLATE)
     out = np.empty(sm.N_STRIDE)
     sm.stride_metrics(t, V, *args, out)
     np.testing.assert_allclose(out, sm.stride_metrics_ref(t, V, *args), rtol=1e-12,

@@ -87,9 +87,10 @@ def _run_kernels(st: BenchStream, fresh_mask: bool = True) -> tuple[float, np.nd
         per_frame += time.perf_counter() - t0
     out = np.empty(sm.N_STRIDE)
     windows = _stride_windows(st, V)
+    tpl = sm.new_contour_template(_settings(st).levels_per_band)
     t1 = time.perf_counter()
     for (t, W, c0, to, c1, c2, oto) in windows:
-        sm.stride_metrics(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0, out)
+        sm.stride_metrics(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0, tpl, out)
     per_stride = time.perf_counter() - t1
     return (per_frame + per_stride) / n * 1e6, V
 
@@ -114,8 +115,9 @@ def _run_references(st: BenchStream, V: np.ndarray) -> float:
     gait_events_ref(st.t_s, s * repaired[:, _HEELS, 0], repaired[:, _HEELS, 1],
                     s * repaired[:, _TOES, 0], repaired[:, _TOES, 1], 130.0,
                     ge.event_params(st.fps))
+    tpl = sm.new_contour_template(g.levels_per_band)
     for (t, W, c0, to, c1, c2, oto) in _stride_windows(st, V):
-        sm.stride_metrics_ref(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0)
+        sm.stride_metrics_ref(t, W, 0, c0, to, c1, c2, oto, 130.0, 1.8, 0.0, 0.0, tpl)
     return (time.perf_counter() - t0) / n * 1e6
 
 

@@ -20,7 +20,8 @@ from kernels import frame_step as fs
 from kernels import leg_swap, one_euro
 from kernels.gait_events import event_params, new_event_state
 from kernels.stride_metrics import (COL_PELVIC_TILT, COL_RIB_FLARE, N_STRIDE,
-                                    STRIDE_METRIC_NAMES, n_columns, stride_metrics)
+                                    STRIDE_METRIC_NAMES, n_columns, new_contour_template,
+                                    stride_metrics)
 from station.contracts import FrameMetrics, GaitEvent, Pose, StrideMetrics
 from station.gait.asymmetry import MIN_PAIRS as ASYM_MIN_PAIRS
 from station.gait.asymmetry import MIN_STEPS as ASYM_MIN_STEPS
@@ -134,7 +135,7 @@ class GaitAnalyzer:
         t = np.arange(n) / self.settings.fps
         V = np.full((n, self._ring.values.shape[1]), np.nan)
         stride_metrics(t, V, 0, t[1], t[4], t[6], t[10], t[8], 100.0, 1.0, math.nan, 0.0,
-                       self._stride_out)
+                       new_contour_template(self.settings.levels_per_band), self._stride_out)
 
     @property
     def decision(self) -> ViewDecision | None:
@@ -188,6 +189,9 @@ class GaitAnalyzer:
             q.clear()
         self._contact_times.clear()
         self._asymmetry.clear()
+        # The silhouette contour a stride's unseen levels are filled from: a new person
+        # (or the same one after a break) starts it again.
+        self._contour_template = new_contour_template(self.settings.levels_per_band)
 
     def _measurable(self) -> bool:
         d = self.facing.decision
@@ -308,7 +312,8 @@ class GaitAnalyzer:
             self._t_first_stride_s = c0
         self.scale.observe_stance(t, V, foot, c0, toe[0])
         stride_metrics(t, V, foot, c0, toe[0], c1, c2, other_to_t, self.leg_len_px,
-                       self.scale.px_per_cm, self._shrug_baseline, 0.0, self._stride_out)
+                       self.scale.px_per_cm, self._shrug_baseline, 0.0,
+                       self._contour_template, self._stride_out)
         values = {name: float(v) for name, v in zip(STRIDE_METRIC_NAMES, self._stride_out)}
         reasons = {}
         self._asymmetry.add(foot, c2 - c1, toe[0] - c0)

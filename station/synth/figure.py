@@ -24,6 +24,12 @@ FOREARM_R = (3.4, 2.6)
 FIST_R = 4.4
 WAIST_H_CM = 7.0          # waistband height above the hip joints, along the lower trunk
 SHORTS_THIGH_FRAC = 0.42  # shorts leg length, share of the thigh
+# The thigh's drawn capsule starts this share of the thigh below the hip joint: above
+# it the pelvis outline is the body (buttock behind, groin in front). A capsule round
+# the joint itself stuck out behind the buttock line wherever the lower trunk leaned
+# forward of the thighs (rib flare 20 turns it 10-15 deg), and the silhouette's sacral
+# contour read the shorts (tilt 25 at flare 20 read 51 for 28).
+THIGH_TOP_FRAC = 0.2
 
 
 @dataclass
@@ -64,7 +70,8 @@ class FigureBuilder:
         near = side == self.near
         hip, knee, ankle = (pts[LM[f"{side}_{n}"]] for n in ("hip", "knee", "ankle"))
         heel, toe = pts[LM[f"{side}_heel"]], pts[LM[f"{side}_foot_index"]]
-        shapes = [Shape(self._limb(hip, knee, *THIGH_R), "skin", near)]
+        top = hip + THIGH_TOP_FRAC * (knee - hip)
+        shapes = [Shape(self._limb(top, knee, *THIGH_R), "skin", near)]
         calf = knee + 0.3 * (ankle - knee)
         axis = (ankle - knee)[:2] / max(np.linalg.norm((ankle - knee)[:2]), 1e-6)
         calf[:2] += self.k * 1.3 * np.array([axis[1], -axis[0]]) * -1.0   # bulge behind
@@ -73,7 +80,7 @@ class FigureBuilder:
                       self._r_px(SHANK_R[1], ankle[2])])
         shapes.append(Shape(hull_of_circles(c, r), "skin", near))
         mid = hip + SHORTS_THIGH_FRAC * (knee - hip)
-        shapes.append(Shape(self._limb(hip, mid, THIGH_R[0] + 0.8, 7.4), "shorts", near))
+        shapes.append(Shape(self._limb(top, mid, THIGH_R[0] + 0.8, 7.4), "shorts", near))
         shapes.append(Shape(self._shoe(heel, ankle, toe), "shoe", near))
         return shapes
 
