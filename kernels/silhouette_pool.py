@@ -58,6 +58,16 @@ POOL_MAX_STEP = math.inf
 TEMPLATE_MIN_STRIDES = 2     # strides that saw a level before its session value fills
 TEMPLATE_MIN_SHARED = 3      # levels seen by both the stride and the session, to place it
 TEMPLATE_ALPHA = 0.2         # running mean: 1/n up to 1/TEMPLATE_ALPHA strides, then EMA
+#: A level the stride did see, in n frames, is drawn toward the session's value (moved onto
+#: the stride) with weight TEMPLATE_PRIOR_FRAMES / (n + TEMPLATE_PRIOR_FRAMES): a shrinkage
+#: estimate, as if the session's contour were that many frames more. Under landmark jitter
+#: each frame's band placement is off by ~0.9 px along the trunk (the de-jitter's fit), the
+#: lumbar band's lowest levels are seen in 2-8 of a stride's ~21 frames, and at rib flare 20
+#: the back falls 0.05 T per level there: a level's median over 3 frames carries those
+#: frames' placement errors x that slope, and the band line swings with it (per-stride tilt
+#: sd 3.7-4.5 deg at tilt 10 / flare 20; 2.1-3.5 with this). Levels seen in most frames
+#: barely move.
+TEMPLATE_PRIOR_FRAMES = 4.0
 
 
 @jit
@@ -105,11 +115,13 @@ def _inner_median(buf: np.ndarray, n: int, outward: float, max_out: float,
 
 
 @jit
-def fill_from_template(pooled: np.ndarray, template: np.ndarray, k0: int) -> None:
+def fill_from_template(pooled: np.ndarray, n_frames: np.ndarray, template: np.ndarray,
+                       k0: int) -> None:
     """Fill pooled's NaN levels from template[0, k0:k0+n] + the median offset between
-    pooled and template over the levels both have (module doc), then fold pooled's own
-    levels into the template (template[1] counts the strides each level was seen in).
-    A template with fewer columns than k0 + n does nothing."""
+    pooled and template over the levels both have (module doc), draw the levels it has
+    toward that value by their frame counts n_frames (TEMPLATE_PRIOR_FRAMES), then fold
+    pooled's own levels into the template (template[1] counts the strides each level was
+    seen in). A template with fewer columns than k0 + n does nothing."""
     n = pooled.shape[0]
     if template.shape[1] < k0 + n:
         return
@@ -123,8 +135,12 @@ def fill_from_template(pooled: np.ndarray, template: np.ndarray, k0: int) -> Non
     if m >= TEMPLATE_MIN_SHARED:
         shift = np.median(d[:m])
         for i in range(n):
-            if math.isnan(pooled[i]) and template[1, k0 + i] >= TEMPLATE_MIN_STRIDES:
-                pooled[i] = template[0, k0 + i] + shift
+            if template[1, k0 + i] >= TEMPLATE_MIN_STRIDES:
+                if math.isnan(pooled[i]):
+                    pooled[i] = template[0, k0 + i] + shift
+                else:
+                    w = TEMPLATE_PRIOR_FRAMES / (n_frames[i] + TEMPLATE_PRIOR_FRAMES)
+                    pooled[i] += w * (template[0, k0 + i] + shift - pooled[i])
     for i in range(n):
         if not math.isnan(own[i]):
             c = template[1, k0 + i] + 1.0
@@ -164,6 +180,7 @@ def pooled_band_angles(rows: np.ndarray, col0: int, levels_per_band: int, t_len_
     min_points = max(4, n_lv // 2)
     levels = np.empty(n_lv)
     pooled = np.empty(n_lv)
+    n_frames = np.empty(n_lv)
     use = np.empty(n_lv, np.bool_)
     buf = np.empty(rows.shape[0])
     angles = np.full(N_PROFILES, np.nan)
@@ -180,7 +197,8 @@ def pooled_band_angles(rows: np.ndarray, col0: int, levels_per_band: int, t_len_
                     n += 1
             pooled[i] = _inner_median(buf, n, 1.0 if front else -1.0, max_out,
                                       max(min_frames, 1))
-        fill_from_template(pooled, template, p * n_lv)
+            n_frames[i] = n
+        fill_from_template(pooled, n_frames, template, p * n_lv)
         angles[p] = line_angle_deg(levels, pooled, min_points, max_resid,
                                    MIN_SPAN_BELLY if p == 4 else MIN_SPAN, use,
                                    1.0 if front else -1.0, POOL_MAX_STEP,
@@ -205,7 +223,8 @@ def _inner_median_ref(values: np.ndarray, outward: float, max_out: float,
     return m
 
 
-def fill_from_template_ref(pooled: np.ndarray, template: np.ndarray, k0: int) -> np.ndarray:
+def fill_from_template_ref(pooled: np.ndarray, n_frames: np.ndarray, template: np.ndarray,
+                           k0: int) -> np.ndarray:
     """NumPy reference of fill_from_template: the filled levels (template updated in place)."""
     n = len(pooled)
     if template.shape[1] < k0 + n:
@@ -218,6 +237,8 @@ def fill_from_template_ref(pooled: np.ndarray, template: np.ndarray, k0: int) ->
         shift = np.median(pooled[shared] - value[shared])
         gap = np.isnan(pooled) & known
         filled[gap] = value[gap] + shift
+        w = TEMPLATE_PRIOR_FRAMES / (n_frames[shared] + TEMPLATE_PRIOR_FRAMES)
+        filled[shared] += w * (value[shared] + shift - filled[shared])
     seen = ~np.isnan(pooled)
     c = count[seen] + 1.0
     w = np.maximum(1.0 / c, TEMPLATE_ALPHA)
@@ -248,7 +269,8 @@ def pooled_band_angles_ref(rows: np.ndarray, col0: int, levels_per_band: int,
         front = p in (2, 4)
         pooled = np.array([_inner_median_ref(block[:, i], 1.0 if front else -1.0, max_out,
                                              max(min_frames, 1)) for i in range(n_lv)])
-        pooled = fill_from_template_ref(pooled, template, p * n_lv)
+        n_frames = np.isfinite(block).sum(0).astype(float)
+        pooled = fill_from_template_ref(pooled, n_frames, template, p * n_lv)
         ang.append(line_angle_deg_ref(levels, pooled, max(4, n_lv // 2), max_resid,
                                       MIN_SPAN_BELLY if p == 4 else MIN_SPAN,
                                       1.0 if front else -1.0, POOL_MAX_STEP,

@@ -191,6 +191,44 @@ def test_a_stride_missing_levels_reads_the_band_line_of_the_session_contour():
     assert tpl[1, levels] == 2 and tpl[1, levels + 2] == 3   # seen levels learn, hidden not
 
 
+
+def test_a_level_seen_in_few_frames_is_drawn_toward_the_session_contour():
+    """A level the stride saw in n frames moves toward the session's value (moved onto the
+    stride) by TEMPLATE_PRIOR_FRAMES / (n + TEMPLATE_PRIOR_FRAMES); NaN levels are filled,
+    levels the session has not seen twice are left alone; the template learns the stride's
+    own values. Kernel == reference, also on random, NaN-laden input."""
+    k = pool.TEMPLATE_PRIOR_FRAMES
+    tpl = np.array([[0.0, 0.1, 0.2, 0.3, 0.4, 0.5], [2, 2, 2, 2, 2, 1]], float)
+    pooled = np.array([0.01, 0.11, 0.21, 0.5, np.nan, 0.9])   # shift 0.01 (median)
+    n = np.array([20.0, 20.0, 20.0, 2.0, 0.0, 3.0])
+    got, ref_tpl = pooled.copy(), tpl.copy()
+    pool.fill_from_template(got, n, tpl, 0)
+    ref = pool.fill_from_template_ref(pooled, n, ref_tpl, 0)
+    want = pooled.copy()
+    want[:4] += k / (n[:4] + k) * (np.array([0.0, 0.1, 0.2, 0.3]) + 0.01 - pooled[:4])
+    want[4] = 0.4 + 0.01
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    np.testing.assert_allclose(ref, want, atol=1e-12)
+    assert abs(got[3] - 0.31) < abs(pooled[3] - 0.31) / 2     # 2 frames: mostly the session
+    assert abs(got[0] - pooled[0]) < 1e-12                    # 20 frames, on the line: kept
+    np.testing.assert_allclose(tpl, ref_tpl, atol=1e-12)
+    assert tpl[1].tolist() == [3, 3, 3, 3, 2, 2] and tpl[0, 5] == pytest.approx(0.7)
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        m = int(rng.integers(1, 10))
+        pooled = rng.normal(0, 0.1, m)
+        pooled[rng.random(m) < rng.uniform(0, 0.8)] = np.nan
+        n = np.where(np.isnan(pooled), rng.integers(0, 2, m), rng.integers(1, 30, m)).astype(float)
+        k0 = int(rng.integers(0, 3))
+        cols = max(m + k0 + int(rng.integers(-1, 2)), 0)
+        tpl = np.vstack([rng.normal(0, 0.1, cols), rng.choice([0.0, 1.0, 2.0, 7.0], cols)])
+        got, ref_tpl = pooled.copy(), tpl.copy()
+        pool.fill_from_template(got, n, tpl, k0)
+        ref = pool.fill_from_template_ref(pooled, n, ref_tpl, k0)
+        np.testing.assert_allclose(got, ref, atol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(tpl, ref_tpl, atol=1e-12)
+
+
 if __name__ == "__main__":
     print("knob tilt flare | truth tilt flare | band medians tilt flare | pooled tilt flare | "
           "de-jittered and pooled tilt flare (finite share)")
