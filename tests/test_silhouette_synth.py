@@ -189,7 +189,8 @@ def test_pelvic_tilt_within_3deg_over_the_flare_sweep(flare_sweep):
 COMBINED = ((20.0, 10.0), (25.0, 10.0), (30.0, 10.0), (35.0, 10.0), (20.0, 15.0),
             (25.0, 15.0), (30.0, 15.0), (20.0, 20.0), (25.0, 20.0),
             pytest.param(35.0, 15.0, marks=pytest.mark.xfail(
-                strict=True, reason="reads 39.72 for truth 36.10 (+3.62)")))
+                strict=True, reason="reads 39.15 for truth 36.10 (+3.05; +3.62 before "
+                "TEMPLATE_PRIOR_FRAMES)")))
 
 
 @pytest.mark.parametrize("tilt,flare", COMBINED)
@@ -267,15 +268,15 @@ def test_pelvic_tilt_within_3deg_over_a_noisy_sweep(noisy_tilt_sweep_seed_2):
         assert abs(meas[0] - truth[0]) <= 3.0, (knob, truth, meas)
 
 
-@pytest.mark.xfail(strict=True, reason="reads 10.71 for truth 7.49 (+3.22); seeds 0-5 "
-                   "read +3.22 +1.49 +1.90 +2.71 -0.62 +1.30, and +0.98 with no noise "
-                   "(session 5, the session contour filling unseen levels; before: +3.25 "
-                   "+1.63 +1.43 +3.10 +0.62 +1.62, +1.63 with no noise)")
 def test_pelvic_tilt_at_flare_20_within_3deg_with_the_issues_noise():
     """Read 12.83 for truth 7.49 before the de-jitter (the lumbar band's lowest step sits at
     the outward-step limit there, and jitter moved the band along the steep contour). The
-    most sensitive case of the sweeps: each stride's tilt scatters +-5 deg here, and which
-    frames a stride pools (its contacts) moves the session median by up to ~1 deg."""
+    most sensitive case of the sweeps: each stride's tilt scattered +-5 deg here (seeds 0-5
+    read +3.22 +1.49 +1.90 +2.71 -0.62 +1.30). The stride's lowest lumbar levels are seen
+    in 2-8 frames, each placed ~0.9 px off along the trunk, where the back falls 0.05 T per
+    level; drawn toward the session's contour by their frame counts
+    (kernels/silhouette_pool.py TEMPLATE_PRIOR_FRAMES): +1.62 +0.43 +0.37 +2.36 -2.05
+    +0.43."""
     truth, meas, _ = stride_summary(session(10.0, 20.0, jitter=2.0, seconds=6.0,
                                             noise=ISSUE_NOISE))
     assert abs(meas[0] - truth[0]) <= 3.0, (truth, meas)
