@@ -269,7 +269,9 @@ def test_stride_metrics(seed):
         ref = sm.stride_metrics_ref(t, V, trial % 2, c0, to, c1, c2, oto, 150.0, 2.0, 5.0, 0.0,
                                     tpl_ref)
         np.testing.assert_allclose(out, ref, rtol=1e-9, atol=1e-9, equal_nan=True)
-        np.testing.assert_allclose(tpl, tpl_ref, rtol=1e-12, atol=1e-12)
+        # The template learns from the de-jittered contours: the stride fit is solved two
+        # ways (normal equations in the kernel, np.linalg.solve in the reference).
+        np.testing.assert_allclose(tpl, tpl_ref, rtol=1e-9, atol=1e-9)
         pooled_tilts += int(np.isfinite(out[sm.S_PELVIC_TILT]))
     assert pooled_tilts >= 5, "the pooled tilt path was hardly exercised"
 

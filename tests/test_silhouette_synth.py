@@ -55,11 +55,14 @@ class Session(NamedTuple):
 
 def session(tilt: float, flare: float, seed: int = 0, facing: str = "right", fps: float = 30.0,
             jitter: float = 0.0, seconds: float = 5.0, soft: bool = False,
-            noise: dict | None = None) -> Session:
+            noise: dict | None = None, preset: str = "good",
+            form: dict | None = None) -> Session:
     """One synthetic session: the kernel per present frame, its truth, and the strides.
-    `noise`: more landmark-noise knobs (drop_pct, swaps_per_min)."""
+    `noise`: more landmark-noise knobs (drop_pct, swaps_per_min); `preset` and `form`: the
+    form preset and other form knobs (trunk_lean_deg, overstride_pct, ...)."""
     knobs = resolve_knobs({"pelvic_tilt_deg": tilt, "rib_flare_deg": flare, "facing": facing,
-                           "fps": fps, "jitter_px": jitter, **(noise or {})})
+                           "fps": fps, "jitter_px": jitter, **(noise or {}), **(form or {})},
+                          preset=preset)
     r = SynthRunner(knobs, seconds)
     fb = FigureBuilder(r)
     w, h = knobs.scene["width"], knobs.scene["height"]
@@ -196,6 +199,23 @@ COMBINED = ((20.0, 10.0), (25.0, 10.0), (30.0, 10.0), (35.0, 10.0), (20.0, 15.0)
 @pytest.mark.parametrize("tilt,flare", COMBINED)
 def test_pelvic_tilt_within_3deg_where_swayback_and_flared_ribs_combine(tilt, flare):
     truth, meas, finite = stride_summary(session(tilt, flare, seconds=6.0))
+    assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (truth, meas, finite)
+
+
+#: Form knobs other than the arch and the flare, without noise (tilt 30, flare 12). Before
+#: the de-jitter kept the motion its stride fit misses (kernels/silhouette_dejitter.py
+#: DEJITTER_CLIP_Z) the demo's 'poor' preset read 41.8 for 31.0: the fit misses the
+#: synthetic hip's drop before contact by 3-4 px, in the frames that see the lumbar band's
+#: lowest levels. Trunk lean 3 reads ~+2.2 and overstride 34 ~+1.8 (their own causes:
+#: kernels/silhouette.md).
+OTHER_FORM = (("good", {"trunk_lean_deg": 3.0}), ("good", {"overstride_pct": 34.0}),
+              ("poor", {}))
+
+
+@pytest.mark.parametrize("preset,form", OTHER_FORM)
+def test_pelvic_tilt_within_3deg_with_other_form_knobs(preset, form):
+    truth, meas, finite = stride_summary(session(30.0, 12.0, seconds=6.0, preset=preset,
+                                                 form=form))
     assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (truth, meas, finite)
 
 
