@@ -93,6 +93,12 @@ def facing_sign(hs: np.ndarray, lean_deg: np.ndarray) -> float:
 
 
 @jit
+def _trunk_seen(hs: np.ndarray, phase: np.ndarray, r: int) -> bool:
+    """Frame r has H, S and a stride phase (what the fit and the re-placing need)."""
+    return not math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r])
+
+
+@jit
 def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.ndarray,
                       phase: np.ndarray, s: float, out: np.ndarray) -> bool:
     """out (frames, N_PROFILES * levels_per_band) = the frames' band contours (rows' columns
@@ -124,7 +130,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
     terms = np.empty((n_fr, nt))    # each frame's terms, for the fit and again for its frame
     n_ok = 0
     for r in range(n_fr):
-        if math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r]):
+        if not _trunk_seen(hs, phase, r):
             continue
         n_ok += 1
         a = terms[r]
@@ -141,7 +147,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
     tgt = np.empty((n_fr, 4))
     sum_d2 = 0.0
     for r in range(n_fr):
-        if math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r]):
+        if not _trunk_seen(hs, phase, r):
             continue
         for c in range(4):
             v = 0.0
@@ -156,7 +162,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
     # target frame keeps it.
     lim = DEJITTER_CLIP_Z * 0.5 * math.sqrt(sum_d2 / (2.0 * n_ok))
     for r in range(n_fr):
-        if math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r]):
+        if not _trunk_seen(hs, phase, r):
             continue
         for c in range(2):
             cm = 0.5 * ((hs[r, c] - tgt[r, c]) + (hs[r, c + 2] - tgt[r, c + 2]))
@@ -176,7 +182,7 @@ def dejitter_contours(rows: np.ndarray, col0: int, levels_per_band: int, hs: np.
     h2 = np.empty(n_lv)
     f2 = np.empty(n_lv)
     for r in range(n_fr):
-        if math.isnan(hs[r, 0] + hs[r, 1] + hs[r, 2] + hs[r, 3] + phase[r]):
+        if not _trunk_seen(hs, phase, r):
             for k in range(n_c):
                 out[r, k] = math.nan
             continue

@@ -131,24 +131,20 @@ def fill_from_template(pooled: np.ndarray, n_frames: np.ndarray, template: np.nd
         if template[1, k0 + i] >= TEMPLATE_MIN_STRIDES and not math.isnan(pooled[i]):
             d[m] = pooled[i] - template[0, k0 + i]
             m += 1
-    own = pooled.copy()
-    if m >= TEMPLATE_MIN_SHARED:
-        shift = np.median(d[:m])
-        for i in range(n):
-            if template[1, k0 + i] >= TEMPLATE_MIN_STRIDES:
-                if math.isnan(pooled[i]):
-                    pooled[i] = template[0, k0 + i] + shift
-                else:
-                    w = TEMPLATE_PRIOR_FRAMES / (n_frames[i] + TEMPLATE_PRIOR_FRAMES)
-                    pooled[i] += w * (template[0, k0 + i] + shift - pooled[i])
+    shift = np.median(d[:m]) if m >= TEMPLATE_MIN_SHARED else math.nan
     for i in range(n):
-        if not math.isnan(own[i]):
-            c = template[1, k0 + i] + 1.0
-            w = max(1.0 / c, TEMPLATE_ALPHA)
-            if c == 1.0:
-                template[0, k0 + i] = own[i]
+        v = pooled[i]           # the stride's own value: what the template learns
+        if template[1, k0 + i] >= TEMPLATE_MIN_STRIDES and not math.isnan(shift):
+            target = template[0, k0 + i] + shift
+            if math.isnan(v):
+                pooled[i] = target
             else:
-                template[0, k0 + i] += w * (own[i] - template[0, k0 + i])
+                pooled[i] = v + TEMPLATE_PRIOR_FRAMES / (n_frames[i] + TEMPLATE_PRIOR_FRAMES) \
+                    * (target - v)
+        if not math.isnan(v):
+            # The first stride's weight is 1: its own value, whatever row 0 held.
+            c = template[1, k0 + i] + 1.0
+            template[0, k0 + i] += max(1.0 / c, TEMPLATE_ALPHA) * (v - template[0, k0 + i])
             template[1, k0 + i] = c
 
 
@@ -242,7 +238,7 @@ def fill_from_template_ref(pooled: np.ndarray, n_frames: np.ndarray, template: n
     seen = ~np.isnan(pooled)
     c = count[seen] + 1.0
     w = np.maximum(1.0 / c, TEMPLATE_ALPHA)
-    value[seen] = np.where(c == 1.0, pooled[seen], value[seen] + w * (pooled[seen] - value[seen]))
+    value[seen] += w * (pooled[seen] - value[seen])
     count[seen] = c
     return filled
 

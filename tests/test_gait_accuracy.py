@@ -63,7 +63,12 @@ def expect_shortfall(request, scenario: str, what: str) -> None:
 
 
 def analyse(tmp_path_factory, name: str, knobs: dict, seed: int) -> tuple[dict, dict]:
-    out = tmp_path_factory.mktemp(name)
+    return analyse_into(tmp_path_factory.mktemp(name), knobs, seed)
+
+
+def analyse_into(out, knobs: dict, seed: int) -> tuple[dict, dict]:
+    """Write the scenario's clip into `out`, analyze it (summary JSON and per-stride CSV
+    there too): (summary, truth)."""
     knobs = dict(knobs)
     preset = knobs.pop("preset", "good")
     k = resolve_knobs({**NOISE, **knobs}, preset=preset)
@@ -124,23 +129,32 @@ def test_strides_and_activity(run):
     assert abs(contacts(s["events"]) - contacts(t["events"])) <= 0.02 * contacts(t["events"]) + 1
 
 
+def strike_class(angle_deg: float) -> str:
+    return "rearfoot" if angle_deg > 8 else ("forefoot" if angle_deg < -3 else "midfoot")
+
+
+def strikes_against_truth(summary: dict, truth: dict) -> list[tuple[float, float]]:
+    """(measured, true) foot-strike angle of each analysed stride that has one and lies
+    within 50 ms of a true stride (the per-stride CSV against truth.json)."""
+    import csv
+    true_at = {round(r["t_s"], 2): r["metrics"]["foot_strike_angle_deg"]
+               for r in truth["strides"]}
+    with open(run_csv_dir(summary) / "strides.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    pairs = []
+    for r in rows:
+        key = min(true_at, key=lambda k: abs(k - float(r["t_s"])))
+        if abs(key - float(r["t_s"])) <= 0.05 and r["foot_strike_angle_deg"]:
+            pairs.append((float(r["foot_strike_angle_deg"]), true_at[key]))
+    return pairs
+
+
 def test_foot_strike_class(request, run):
     scenario, s, t = run
     expect_shortfall(request, scenario, "foot_strike_class")
-
-    def cls(a: float) -> str:
-        return "rearfoot" if a > 8 else ("forefoot" if a < -3 else "midfoot")
-    truth = {round(r["t_s"], 2): cls(r["metrics"]["foot_strike_angle_deg"]) for r in t["strides"]}
-    import csv
-    with open(run_csv_dir(s) / "strides.csv") as fh:
-        rows = list(csv.DictReader(fh))
-    right = total = 0
-    for r in rows:
-        key = min(truth, key=lambda k: abs(k - float(r["t_s"])))
-        if abs(key - float(r["t_s"])) > 0.05 or not r["foot_strike_angle_deg"]:
-            continue
-        total += 1
-        right += cls(float(r["foot_strike_angle_deg"])) == truth[key]
+    pairs = strikes_against_truth(s, t)
+    right = sum(strike_class(m) == strike_class(tr) for m, tr in pairs)
+    total = len(pairs)
     assert total > 10 and right / total >= 0.9, (right, total)
 
 

@@ -45,8 +45,10 @@ SWING_KICK_U, SWING_REACH_U = 0.32, 0.70
 LANDING_RETRACTION = 0.5
 WALK_MIDSTANCE_KNEE_DEG = 8.0
 LANDING_DOWN_CM_S = {"run": 60.0, "walk": 25.0}
-# A running leg lands shortening at least this fast (hip-ankle distance, cm/s).
-LANDING_LEG_SHORTEN_CM_S = 5.0
+# A running leg lands shortening at least this fast (hip-ankle distance, cm/s): a
+# runner's knee is past its peak extension at contact and flexing (Novacheck 1998), not
+# still straightening. Walking keeps its landing (None): its contact timing is tuned to it.
+LANDING_LEG_SHORTEN_CM_S = {"run": 5.0, "walk": None}
 # Terminal swing: the ankle peaks forward this high above its landing place at the reach
 # knot, then retracts with a steady pull-back (it lands moving backward
 # at LANDING_RETRACTION x belt speed: slower than the belt, never faster).
@@ -208,14 +210,12 @@ class LegKinematics:
         p3 = a3 - np.stack([np.zeros_like(h3), h3], -1)
         back3 = LANDING_RETRACTION * self.v[k2]
         hip3 = np.stack([np.zeros_like(h3), h3], -1)
-        # The ankle comes down relative to the hip no faster than keeps the leg from
-        # lengthening as it lands: a runner's knee is past its peak extension at contact
-        # and flexing (Novacheck 1998), not still straightening.
-        # Walking keeps its landing (its contact timing is tuned to it).
+        # The ankle comes down relative to the hip no faster than keeps the leg shortening.
         vy3 = -LANDING_DOWN_CM_S[self.gait] - hdot3
-        if self.gait == "run":
+        shorten = LANDING_LEG_SHORTEN_CM_S[self.gait]
+        if shorten is not None:
             u3 = (a3 - hip3) / np.linalg.norm(a3 - hip3, axis=-1)[:, None]
-            vy3 = np.maximum(vy3, (-LANDING_LEG_SHORTEN_CM_S + back3 * u3[:, 0]) / u3[:, 1])
+            vy3 = np.maximum(vy3, (-shorten + back3 * u3[:, 0]) / u3[:, 1])
         v3 = np.stack([-back3, vy3], -1)
         knee3, _ = knee_ik(b, hip3, a3)
         shank_ic = angle_from_vertical_deg(knee3, a3)
