@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from kernels._jit import jit
-from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC,  # noqa: F401
+from kernels.silhouette_scan import (CREASE_T, ELBOW_FRAC, HAND_EXT_T, HAND_FRAC,  # noqa: F401
                                      MAX_REACH_T, SOFT_EDGE_PX, SOFT_EDGE_T, STEP,
                                      WRIST_FRAC, N_CAPSULE_COLS, arm_capsules,
                                      trunk_profile)
@@ -301,7 +301,8 @@ def silhouette_proxies(mask: np.ndarray, threshold: int, hx: float, hy: float, s
         want_front = b >= 2
         want_back = b <= 2
         trunk_profile(mask, threshold, hx, hy, sx, sy, s, levels, caps, n_caps,
-                      core_half_depth, want_front, want_back, front, back)
+                      core_half_depth, want_front, want_back, CREASE_T if b < 2 else 0.0,
+                      front, back)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
         if with_profiles:
             # Slots as the band angles: sacral back, lumbar back, rib front, rib back, belly.

@@ -11,9 +11,9 @@ from kernels.silhouette import (LOWER_TRUNK_BAND, LUMBAR_BAND, MAX_BELLY_DEG, MA
                                 MAX_STEP_T, MIN_RESID_PX, MIN_SPAN, MIN_SPAN_BELLY,
                                 MIN_STEP_PX, N_OUT_BANDS, N_PROFILES, REJECT_FACTOR,
                                 RIB_BAND, RIDGE_BACK, RIDGE_FRONT, SACRAL_BAND)
-from kernels.silhouette_scan import (ELBOW_FRAC, HAND_EXT_T, HAND_FRAC, MAX_REACH_T,
-                                     SIDE_RAY_PX, SIDE_RAY_SHIFTS, SOFT_EDGE_PX,
-                                     SOFT_EDGE_T, STEP, WRIST_FRAC)
+from kernels.silhouette_scan import (CREASE_MIN_PX, CREASE_T, ELBOW_FRAC, HAND_EXT_T,
+                                     HAND_FRAC, MAX_REACH_T, SIDE_RAY_PX, SIDE_RAY_SHIFTS,
+                                     SOFT_EDGE_PX, SOFT_EDGE_T, STEP, WRIST_FRAC)
 
 
 def _frame_ref(hx, hy, sx, sy, s):
@@ -153,7 +153,7 @@ def _near_arm_ref(e, arm_xy, radius, hand_ext):
 
 
 def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
-                      arm_half_width, want_front=True, want_back=True):
+                      arm_half_width, want_front=True, want_back=True, crease_t=0.0):
     levels = np.asarray(levels, float)
     front = np.full(levels.shape, np.nan)
     back = np.full(levels.shape, np.nan)
@@ -165,6 +165,7 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
     reach = int(MAX_REACH_T * t_len) + 1
     search = int(core_half_depth * t_len)
     soft_px = max(SOFT_EDGE_PX, int(SOFT_EDGE_T * t_len + 0.5))
+    crease = max(crease_t * t_len, CREASE_MIN_PX) if crease_t > 0 else 0.0
     for i, lv in enumerate(levels):
         c = np.array([hx, hy]) + lv * a
         anchor = _anchor_ref(mask, threshold, c, n, search)
@@ -177,7 +178,9 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
             if np.isnan(d):
                 continue
             off = anchor + direction * d
-            if _near_arm_ref(c + off * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len):
+            probes = (off, off + direction * crease) if crease > 0 else (off,)
+            if any(_near_arm_ref(c + o * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len)
+                   for o in probes):
                 continue
             off = anchor + direction * _side_rays_ref(mask, threshold, c + anchor * n,
                                                       direction * n, d)
@@ -276,7 +279,7 @@ def silhouette_proxies_ref(mask, threshold, hx, hy, sx, sy, s, arm_xy, levels_pe
         want_front, want_back = b >= 2, b <= 2
         front, back = trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy,
                                         core_half_depth, arm_half_width, want_front,
-                                        want_back)
+                                        want_back, CREASE_T if b < 2 else 0.0)
         span = MIN_SPAN_BELLY if b == 3 else MIN_SPAN
         for want, dest, contour, outward in ((want_back, b if b < 2 else 3, back, -1.0),
                                              (want_front, 2 * b - 2, front, 1.0)):

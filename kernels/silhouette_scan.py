@@ -52,6 +52,15 @@ SIDE_RAY_PX = 1.0
 #: (a contour sloping up to ~60 degrees off the level line; a steeper one leaves the
 #: centre ray alone).
 SIDE_RAY_SHIFTS = 2
+#: In the pelvic bands, an edge whose ray runs into an arm's capsule within this many
+#: trunk lengths beyond it (at least CREASE_MIN_PX) is the crease where the arm's outline
+#: meets the back's, not the back: an elbow nestled in the lumbar hollow joins the back
+#: 7-10 px from its landmark, just outside its capsule, and the crease sat 0.04-0.13 T
+#: behind the back at the levels only those frames see (kernels/silhouette.md, session
+#: 6). Not in the rib bands: there it dropped good edges beside the arms and moved the
+#: flare 0.2-0.75 deg down over the sweeps.
+CREASE_T = 0.04
+CREASE_MIN_PX = 2.0
 #: Columns of an arm_capsules row.
 N_CAPSULE_COLS = 7
 
@@ -305,9 +314,12 @@ def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
 def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float,
                   sy: float, s: float, levels: np.ndarray, caps: np.ndarray, n_caps: int,
                   core_half_depth: float, want_front: bool,
-                  want_back: bool, front: np.ndarray, back: np.ndarray) -> None:
+                  want_back: bool, crease_t: float, front: np.ndarray,
+                  back: np.ndarray) -> None:
     """Front and back contour offsets f (units of T) at each level; NaN where no trunk
-    edge is found or it lies in one of the n_caps arm capsules (arm_capsules)."""
+    edge is found or it lies in one of the n_caps arm capsules (arm_capsules), or with
+    crease_t > 0, where its ray meets a capsule within crease_t (x T, at least
+    CREASE_MIN_PX) beyond it."""
     ax, ay = sx - hx, sy - hy
     t_len = math.hypot(ax, ay)
     for i in range(levels.shape[0]):
@@ -323,6 +335,7 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
     reach = int(MAX_REACH_T * t_len) + 1
     search = int(core_half_depth * t_len)
     soft_px = max(SOFT_EDGE_PX, int(SOFT_EDGE_T * t_len + 0.5))
+    crease = max(crease_t * t_len, CREASE_MIN_PX) if crease_t > 0.0 else 0.0
     for i in range(levels.shape[0]):
         cx = hx + levels[i] * ax
         cy = hy + levels[i] * ay
@@ -340,6 +353,9 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
                 continue
             off = a + direction * d
             if _near_arm(cx + off * nx, cy + off * ny, caps, n_caps):
+                continue
+            beyond = off + direction * crease
+            if crease > 0.0 and _near_arm(cx + beyond * nx, cy + beyond * ny, caps, n_caps):
                 continue
             # Only a kept edge pays for the side rays (the capsules drop ~40 %).
             off = a + direction * _side_rays(mask, threshold, px, py, direction * nx,
