@@ -152,6 +152,12 @@ def _near_arm_ref(e, arm_xy, radius, hand_ext):
     return False
 
 
+def _arm_edge_ref(e, d, crease_px, arm_xy, radius, hand_ext):
+    """Reference of silhouette_scan._arm_edge: in a capsule, or one crease_px beyond."""
+    return _near_arm_ref(e, arm_xy, radius, hand_ext) or (
+        crease_px > 0 and _near_arm_ref(e + crease_px * d, arm_xy, radius, hand_ext))
+
+
 def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_half_depth,
                       arm_half_width, want_front=True, want_back=True, crease_t=0.0):
     levels = np.asarray(levels, float)
@@ -178,9 +184,8 @@ def trunk_profile_ref(mask, threshold, hx, hy, sx, sy, s, levels, arm_xy, core_h
             if np.isnan(d):
                 continue
             off = anchor + direction * d
-            probes = (off, off + direction * crease) if crease > 0 else (off,)
-            if any(_near_arm_ref(c + o * n, arm_xy, arm_half_width * t_len, HAND_EXT_T * t_len)
-                   for o in probes):
+            if _arm_edge_ref(c + off * n, direction * n, crease, arm_xy,
+                             arm_half_width * t_len, HAND_EXT_T * t_len):
                 continue
             off = anchor + direction * _side_rays_ref(mask, threshold, c + anchor * n,
                                                       direction * n, d)

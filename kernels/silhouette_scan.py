@@ -311,6 +311,18 @@ def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
 
 
 @jit
+def _arm_edge(ex: float, ey: float, dx: float, dy: float, crease_px: float,
+              caps: np.ndarray, n_caps: int) -> bool:
+    """True if the edge at (ex, ey), found going (dx, dy), may be an arm's: inside a
+    capsule, or (crease_px > 0) the crease where an arm joins the trunk, a capsule
+    crease_px further out along the ray (CREASE_T)."""
+    if _near_arm(ex, ey, caps, n_caps):
+        return True
+    return crease_px > 0.0 and _near_arm(ex + crease_px * dx, ey + crease_px * dy, caps,
+                                         n_caps)
+
+
+@jit
 def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: float,
                   sy: float, s: float, levels: np.ndarray, caps: np.ndarray, n_caps: int,
                   core_half_depth: float, want_front: bool,
@@ -352,10 +364,8 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
             if math.isnan(d):
                 continue
             off = a + direction * d
-            if _near_arm(cx + off * nx, cy + off * ny, caps, n_caps):
-                continue
-            beyond = off + direction * crease
-            if crease > 0.0 and _near_arm(cx + beyond * nx, cy + beyond * ny, caps, n_caps):
+            if _arm_edge(cx + off * nx, cy + off * ny, direction * nx, direction * ny,
+                         crease, caps, n_caps):
                 continue
             # Only a kept edge pays for the side rays (the capsules drop ~40 %).
             off = a + direction * _side_rays(mask, threshold, px, py, direction * nx,
