@@ -73,8 +73,9 @@ def _bilinear(mask: np.ndarray, x: float, y: float) -> float:
         return -1.0
     if not (x >= 0.0 and y >= 0.0 and x <= width - 1.0 and y <= height - 1.0):
         return -1.0
-    x0 = min(int(math.floor(x)), width - 2)
-    y0 = min(int(math.floor(y)), height - 2)
+    # x, y >= 0 here, so truncation is the floor (and cheaper).
+    x0 = min(int(x), width - 2)
+    y0 = min(int(y), height - 2)
     fx = x - x0
     fy = y - y0
     top = mask[y0, x0] * (1.0 - fx) + mask[y0, x0 + 1] * fx
@@ -86,9 +87,14 @@ def _bilinear(mask: np.ndarray, x: float, y: float) -> float:
 def _pix(mask: np.ndarray, x: float, y: float) -> int:
     """Value of the pixel nearest to (x, y); -1 off the image."""
     height, width = mask.shape
-    px = int(math.floor(x + 0.5))
-    py = int(math.floor(y + 0.5))
-    if px < 0 or py < 0 or px >= width or py >= height:
+    fx = x + 0.5
+    fy = y + 0.5
+    if not (fx >= 0.0 and fy >= 0.0):
+        return -1
+    # Non-negative here, so truncation is the floor (and cheaper).
+    px = int(fx)
+    py = int(fy)
+    if px >= width or py >= height:
         return -1
     return int(mask[py, px])
 
@@ -311,6 +317,26 @@ def _near_arm(ex: float, ey: float, caps: np.ndarray, n_caps: int) -> bool:
 
 
 @jit
+def _capsules_across(caps: np.ndarray, n_caps: int, hx: float, hy: float, ux: float,
+                     uy: float, a_lo: float, a_hi: float, out: np.ndarray) -> int:
+    """Copies into `out` the capsules that reach across the trunk between a_lo and a_hi px
+    along the axis (from the hip, unit direction (ux, uy)); returns how many. Every edge a
+    level's rays find, and the crease probe beyond it, lies on the level's line across the
+    trunk, so the rest cannot hold one: the sacral band skips the upper arms, the rib band
+    the fists, and each edge tests about half the capsules (1 px of slack: rounding)."""
+    n = 0
+    for i in range(n_caps):
+        a0 = (caps[i, 0] - hx) * ux + (caps[i, 1] - hy) * uy
+        a1 = a0 + caps[i, 2] * ux + caps[i, 3] * uy
+        r = max(caps[i, 5], caps[i, 5] + caps[i, 6]) + 1.0
+        if max(a0, a1) + r >= a_lo and min(a0, a1) - r <= a_hi:
+            for k in range(N_CAPSULE_COLS):
+                out[n, k] = caps[i, k]
+            n += 1
+    return n
+
+
+@jit
 def _arm_edge(ex: float, ey: float, dx: float, dy: float, crease_px: float,
               caps: np.ndarray, n_caps: int) -> bool:
     """True if the edge at (ex, ey), found going (dx, dy), may be an arm's: inside a
@@ -348,6 +374,13 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
     search = int(core_half_depth * t_len)
     soft_px = max(SOFT_EDGE_PX, int(SOFT_EDGE_T * t_len + 0.5))
     crease = max(crease_t * t_len, CREASE_MIN_PX) if crease_t > 0.0 else 0.0
+    a_lo = math.inf
+    a_hi = -math.inf
+    for i in range(levels.shape[0]):
+        a_lo = min(a_lo, levels[i] * t_len)
+        a_hi = max(a_hi, levels[i] * t_len)
+    near = np.empty((max(n_caps, 1), N_CAPSULE_COLS))
+    n_near = _capsules_across(caps, n_caps, hx, hy, ux, uy, a_lo, a_hi, near)
     for i in range(levels.shape[0]):
         cx = hx + levels[i] * ax
         cy = hy + levels[i] * ay
@@ -365,7 +398,7 @@ def trunk_profile(mask: np.ndarray, threshold: int, hx: float, hy: float, sx: fl
                 continue
             off = a + direction * d
             if _arm_edge(cx + off * nx, cy + off * ny, direction * nx, direction * ny,
-                         crease, caps, n_caps):
+                         crease, near, n_near):
                 continue
             # Only a kept edge pays for the side rays (the capsules drop ~40 %).
             off = a + direction * _side_rays(mask, threshold, px, py, direction * nx,
