@@ -1,11 +1,13 @@
 """Accuracy table over seeds, for the figures quoted in tests/test_gait_accuracy.py.
 
-    .venv/bin/python tests/accuracy_table.py [SCENARIO,...|all] [SEED,...]
+    .venv/bin/python tests/accuracy_table.py [SCENARIO,...|all] [SEED,...] [--other]
 
 Per scenario and seed (its test seed by default): foot-strike class right (% of strides),
 the per-stride strike error's median and sd, and the summary's errors against truth for
 shank at contact, overstride, contact time, cadence and the stride count. Not a test:
-it prints what the tests only bound, with the tests' own analysis and matching."""
+it prints what the tests only bound, with the tests' own analysis and matching. --other:
+the median errors of the metrics test_other_metric_medians bounds (OTHER_TOLERANCES), and
+flight time, instead."""
 import contextlib
 import io
 import logging
@@ -16,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_gait_accuracy import (SCENARIOS, analyse_into, med,  # noqa: E402
-                                strike_class, strikes_against_truth)
+from test_gait_accuracy import (OTHER_TOLERANCES, SCENARIOS, analyse_into,  # noqa: E402
+                                med, strike_class, strikes_against_truth)
 
 
 def table_row(knobs: dict, seed: int) -> str:
@@ -36,14 +38,25 @@ def table_row(knobs: dict, seed: int) -> str:
             f"strides {s['strides'] - len(t['strides']):+d}")
 
 
+def other_row(knobs: dict, seed: int) -> str:
+    with contextlib.redirect_stdout(io.StringIO()):
+        s, t = analyse_into(Path(tempfile.mkdtemp()), knobs, seed)
+    return " ".join(f"{name.rsplit('_', 1)[0][:14]} {med(s, name) - med(t, name):+6.2f}"
+                    for name in (*OTHER_TOLERANCES, "flight_ms"))
+
+
 def main(argv: list[str]) -> None:
     logging.disable(logging.CRITICAL)
+    row = table_row
+    if "--other" in argv:
+        argv = [a for a in argv if a != "--other"]
+        row = other_row
     names = argv[0].split(",") if argv and argv[0] != "all" else list(SCENARIOS)
     seeds = [int(x) for x in argv[1].split(",")] if len(argv) > 1 else None
     for name in names:
         knobs, seed0 = SCENARIOS[name]
         for seed in seeds or [seed0]:
-            print(f"{name:22s} s{seed:<3d} {table_row(knobs, seed)}", flush=True)
+            print(f"{name:22s} s{seed:<3d} {row(knobs, seed)}", flush=True)
 
 
 if __name__ == "__main__":

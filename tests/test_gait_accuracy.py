@@ -106,6 +106,30 @@ def test_metric_medians(request, run, name, tol):
     assert abs(med(s, name) - med(t, name)) <= tol, (med(s, name), med(t, name))
 
 
+# The rest of METRICS.md, which the issue gives no target for: bounds a little over the
+# largest error measured over these scenarios (session 7: `tests/accuracy_table.py all
+# --other`), so a regression shows. Knee flexion at contact (thigh - shank at the contact
+# reading, kernels/stride_metrics.py) read -0.3..-3.8 with the old two-frame knee-angle
+# line and +0.3..+1.9 now; its peak in stance is the largest of noisy frames, +1.0..+3.2.
+# Flight time: one frame, as contact time. Asymmetries: tests/test_asymmetry_accuracy.py.
+OTHER_TOLERANCES = {"knee_flexion_ic_deg": 2.0, "knee_flexion_peak_deg": 4.0,
+                    "hip_extension_deg": 1.0, "body_lean_deg": 1.0, "waist_bend_deg": 1.0,
+                    "head_forward_pct": 1.0, "shoulder_shrug_pct": 2.5,
+                    "duty_factor_pct": 2.0, "foot_strike_angle_deg": 1.5}
+
+
+@pytest.mark.parametrize("name", list(OTHER_TOLERANCES))
+def test_other_metric_medians(run, name):
+    _, s, t = run
+    assert abs(med(s, name) - med(t, name)) <= OTHER_TOLERANCES[name], \
+        (med(s, name), med(t, name))
+
+
+def test_flight_time(run):
+    _, s, t = run
+    assert abs(med(s, "flight_ms") - med(t, "flight_ms")) <= 1000.0 / t["fps"]
+
+
 def test_contact_time(request, run):
     scenario, s, t = run
     expect_shortfall(request, scenario, "ground_contact_ms")
