@@ -205,6 +205,28 @@ def test_pelvic_tilt_within_3deg_where_swayback_and_flared_ribs_combine(tilt, fl
     assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (truth, meas, finite)
 
 
+#: The same combinations under the issue's landmark noise (2 px jitter, 2 % drops, leg
+#: swaps), over 20 s: per stride they scatter +-4-6 deg and the first strides, before the
+#: session contour has the lumbar hollow's lowest level, read up to +17, so a 6 s session
+#: can read +5..+9 (kernels/silhouette.md, "Which frames see a level"). Session 7, 20 s,
+#: seeds 0-3: 20/10 -2.6..-1.6, 25/15 +1.0..+2.8, 30/15 -1.9..+1.3, 35/10 -2.2..+1.5,
+#: 35/15 -3.7..-0.7 (on 79-92 % of strides).
+COMBINED_NOISY = (
+    *((t, f, seed) for seed in (0, 2) for t, f in ((20.0, 10.0), (25.0, 15.0), (30.0, 15.0),
+                                                   (35.0, 10.0))),
+    (35.0, 15.0, 0),
+    pytest.param(35.0, 15.0, 2, marks=pytest.mark.xfail(
+        strict=True, reason="reads -3.27 from truth 36.10 on 92 % of strides (session 7; "
+        "seed 3: -3.73)")))
+
+
+@pytest.mark.parametrize("tilt,flare,seed", COMBINED_NOISY)
+def test_pelvic_tilt_within_3deg_where_they_combine_with_the_issues_noise(tilt, flare, seed):
+    truth, meas, finite = stride_summary(session(tilt, flare, seed=seed, jitter=2.0,
+                                                 seconds=20.0, noise=ISSUE_NOISE))
+    assert finite[0] >= 0.8 and abs(meas[0] - truth[0]) <= 3.0, (truth, meas, finite)
+
+
 #: Form knobs other than the arch and the flare, without noise (tilt 30, flare 12). Before
 #: the de-jitter kept the motion its stride fit misses (kernels/silhouette_dejitter.py
 #: DEJITTER_CLIP_Z) the demo's 'poor' preset read 41.8 for 31.0: the fit misses the
