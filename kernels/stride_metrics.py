@@ -43,8 +43,8 @@ from kernels.stride_contact import (FLAT_FROM_FRAC, FLAT_TO_FRAC, FOOT_MEAN_S, F
                                     last_airborne_frame, last_airborne_frame_ref, mean_before,
                                     mean_before_ref)
 from kernels.stride_read import (MAX_READ_GAP_S, _approach_ref, _contact_ref, _interp_ref,
-                                 _stance_ref, approach_value_at, contact_value_at, interp_at,
-                                 stance_value_at)
+                                 _peak_ref, _stance_ref, approach_value_at, contact_value_at,
+                                 interp_at, peak_value_between, stance_value_at)
 
 # The ring row: frame_features, then silhouette_proxies' profile_out_len(levels) `out`.
 COL_PELVIC_TILT = N_FEATURES        # per-frame proxies (the live per-frame readout)
@@ -119,17 +119,6 @@ def _median_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float) -> float
 
 
 @jit
-def _range_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float,
-                   want_max: bool) -> float:
-    best = math.nan
-    for i in range(t.shape[0]):
-        if t0 <= t[i] <= t1 and not math.isnan(v[i]):
-            if math.isnan(best) or (v[i] > best if want_max else v[i] < best):
-                best = v[i]
-    return best
-
-
-@jit
 def _pooled_tilt(t: np.ndarray, V: np.ndarray, t0: float, t1: float,
                  contour_template: np.ndarray) -> float:
     """Pelvic tilt of the band contours pooled over the frames t0 <= t <= t1 (module doc),
@@ -189,7 +178,7 @@ def stride_metrics(t: np.ndarray, V: np.ndarray, foot: int, c0: float, toe_off: 
     if contact_s > 0.0:
         out[S_CONTACT_MS] = contact_s * 1000.0
         out[S_DUTY] = contact_s / stride_s * 100.0
-        out[S_KNEE_PEAK] = _range_between(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off, True)
+        out[S_KNEE_PEAK] = peak_value_between(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off)
         out[S_HIP_EXT] = -interp_at(t, V[:, F_THIGH_DEG + foot], toe_off, MAX_READ_GAP_S)
         if not math.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000.0
@@ -265,8 +254,7 @@ def stride_metrics_ref(t, V, foot, c0, toe_off, c1, c2, other_toe_off, leg_len_p
     if contact_s > 0:
         out[S_CONTACT_MS] = contact_s * 1000
         out[S_DUTY] = contact_s / stride_s * 100
-        k = _sel(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off)
-        out[S_KNEE_PEAK] = k.max() if k.size else np.nan
+        out[S_KNEE_PEAK] = _peak_ref(t, V[:, F_KNEE_FLEXION_DEG + foot], c0, toe_off)
         out[S_HIP_EXT] = -_interp_ref(t, V[:, F_THIGH_DEG + foot], toe_off)
         if not np.isnan(c1):
             out[S_FLIGHT_MS] = max(0.0, c1 - toe_off) * 1000

@@ -110,9 +110,12 @@ def test_metric_medians(request, run, name, tol):
 # largest error measured over these scenarios (session 7: `tests/accuracy_table.py all
 # --other`), so a regression shows. Knee flexion at contact (thigh - shank at the contact
 # reading, kernels/stride_metrics.py) read -0.3..-3.8 with the old two-frame knee-angle
-# line and +0.3..+1.9 now; its peak in stance is the largest of noisy frames, +1.0..+3.2.
+# line and +0.3..+1.9 now. Its peak in stance, the vertex of a parabola through the top
+# five frames (kernels/stride_read.py peak_value_between): -2.7..+1.6, where the largest
+# noisy frame read +1.0..+3.2 (-2.7: the fast runner's short stance peaks sharper than a
+# parabola over five frames).
 # Flight time: one frame, as contact time. Asymmetries: tests/test_asymmetry_accuracy.py.
-OTHER_TOLERANCES = {"knee_flexion_ic_deg": 2.0, "knee_flexion_peak_deg": 4.0,
+OTHER_TOLERANCES = {"knee_flexion_ic_deg": 2.0, "knee_flexion_peak_deg": 3.0,
                     "hip_extension_deg": 1.0, "body_lean_deg": 1.0, "waist_bend_deg": 1.0,
                     "head_forward_pct": 1.0, "shoulder_shrug_pct": 2.5,
                     "duty_factor_pct": 2.0, "foot_strike_angle_deg": 1.5}

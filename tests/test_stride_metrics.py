@@ -53,6 +53,33 @@ def test_contact_kernels_equal_their_references(seed):
                                        sc.mean_before_ref(t, v, k, span), rtol=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_peak_value_between_equals_its_reference(seed):
+    rng = np.random.default_rng(seed)
+    for trial in range(300):
+        t, v, te = _random_case(rng, trial)
+        if trial % 2:
+            v = 40.0 - 200.0 * (t - te) ** 2 + rng.normal(0, 1, len(t))   # a stance peak
+        t0, t1 = sorted(rng.uniform(-0.05, 0.65, 2))
+        np.testing.assert_allclose(sr.peak_value_between(t, v, t0, t1),
+                                   sr._peak_ref(t, v, t0, t1), rtol=1e-12, atol=1e-12,
+                                   equal_nan=True)
+
+
+def test_peak_value_between_finds_the_curve_between_frames():
+    """A parabola sampled either side of its top: the vertex, not the highest frame;
+    the highest frame where the top is at the span's edge, or too few frames around it."""
+    t = np.arange(12) / FPS
+    peak_t = 0.19                                # between frames 5 (0.167) and 6 (0.2)
+    v = 45.0 - 3000.0 * (t - peak_t) ** 2
+    assert sr.peak_value_between(t, v, 0.0, 1.0) == pytest.approx(45.0, abs=1e-9)
+    assert v.max() < 45.0 - 0.25
+    rising = 10.0 + 100.0 * t
+    assert sr.peak_value_between(t, rising, 0.0, 1.0) == rising[-1]
+    assert sr.peak_value_between(t[:3], v[:3], 0.0, 1.0) == v[:3].max()
+    assert np.isnan(sr.peak_value_between(t, np.full(12, np.nan), 0.0, 1.0))
+
+
 def test_contact_kernels_edge_input():
     empty = np.empty(0)
     assert sc.last_airborne_frame(empty, empty, 0.1, 0.0, 6.0, 0.1) == -1
