@@ -264,17 +264,10 @@ def _peak_ref(t, v, t0, t1):
     if near.size < 4:
         return best
     d = (t[near] - t[k]) / (t1 - t0 if t1 > t0 else 1.0)
-    y = v[near]
-    # The normal equations by Cramer's rule, in the kernel's arithmetic.
-    s0, s1, s2, s3, s4 = float(len(d)), d.sum(), (d * d).sum(), (d * d * d).sum(), \
-        ((d * d) * (d * d)).sum()
-    b0, b1, b2 = y.sum(), (y * d).sum(), (y * (d * d)).sum()
-    det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2)
-    if not abs(det) > 1e-18:
+    a = np.stack([np.ones_like(d), d, d * d], 1)
+    if not abs(np.linalg.det(a.T @ a)) > 1e-18:
         return best
-    c0 = (b0 * (s2 * s4 - s3 * s3) - s1 * (b1 * s4 - s3 * b2) + s2 * (b1 * s3 - s2 * b2)) / det
-    c1 = (s0 * (b1 * s4 - b2 * s3) - b0 * (s1 * s4 - s3 * s2) + s2 * (s1 * b2 - b1 * s2)) / det
-    c2 = (s0 * (s2 * b2 - s3 * b1) - s1 * (s1 * b2 - b1 * s2) + b0 * (s1 * s3 - s2 * s2)) / det
+    c0, c1, c2 = np.linalg.solve(a.T @ a, a.T @ v[near])
     if not c2 < 0:
         return best
     dv = -c1 / (2 * c2)
