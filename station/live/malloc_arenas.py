@@ -5,8 +5,12 @@ in one arena is not reused by another. The live loop's capture and processing th
 MediaPipe's workers and the stderr filter each hold one, with the frames and masks that
 pass between them freed in a different arena than the one they came from: peak RSS of
 `station demo --real-pose` 443 MB with glibc's default, 410 MB with MALLOC_ARENA_MAX=2
-(this machine, 2 cores, 20 s; same pose CPU time per frame within noise). Two arenas: the
-main thread's and one the others share.
+(this machine, 2 cores, 20 s; same pose CPU time per frame within noise). One arena, all
+threads in the main one: 393.5-395.1 MB against 400.6-404.3 with two, four runs
+alternated (session 7), with the same frame rate and pose time (p50 20.5-21.9 ms against
+21.2-21.3) and no worse capture->cue latency (p95 30.9-36.6 ms against 40.5-42.5): the
+threads seldom allocate at the same moment (the frame, its mask and the pose pass
+between them one at a time).
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ log = logging.getLogger(__name__)
 
 #: mallopt's parameter number for the arena limit (glibc malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
-LIVE_ARENAS = 2
+LIVE_ARENAS = 1
 
 
 def limit_malloc_arenas(arenas: int = LIVE_ARENAS) -> bool:
