@@ -3,7 +3,9 @@
 A frame falls anywhere relative to an event, so a value at the event is read from the frames
 around it, never just the nearest one: `interp_at` (a curve through both sides, for angles
 that do not kink there), `approach_value_at` and `stance_value_at` (a line from one side
-only), and `contact_value_at` for the shank at initial contact (why: its docstring).
+only), and `contact_value_at` for the shank at initial contact (why: its docstring); and
+`peak_value_between`, a peak read off the curve through the top frames, not the largest
+noisy frame.
 """
 from __future__ import annotations
 
