@@ -87,13 +87,13 @@ def _bilinear(mask: np.ndarray, x: float, y: float) -> float:
 def _pix(mask: np.ndarray, x: float, y: float) -> int:
     """Value of the pixel nearest to (x, y); -1 off the image."""
     height, width = mask.shape
-    fx = x + 0.5
-    fy = y + 0.5
-    if not (fx >= 0.0 and fy >= 0.0):
+    xr = x + 0.5
+    yr = y + 0.5
+    if not (xr >= 0.0 and yr >= 0.0):
         return -1
     # Non-negative here, so truncation is the floor (and cheaper).
-    px = int(fx)
-    py = int(fy)
+    px = int(xr)
+    py = int(yr)
     if px >= width or py >= height:
         return -1
     return int(mask[py, px])

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from kernels._jit import jit
+from kernels._linalg import solve_in_place
 
 #: Values at an instant are read only from frames this close to it (dropped frames leave
 #: holes; a live station under load drops frames in bursts).
@@ -134,6 +135,9 @@ def contact_value_at(t: np.ndarray, v: np.ndarray, t_event: float, max_gap_s: fl
 #: peak_value_between: the frames either side of the largest one that the parabola is
 #: fitted through.
 PEAK_HALF_FRAMES = 2
+#: ...and its normal equations are singular below this pivot (x largest diagonal): frames
+#: on too few distinct times.
+PEAK_SOLVE_REL_TOL = 1e-9
 
 
 @jit
@@ -152,35 +156,27 @@ def peak_value_between(t: np.ndarray, v: np.ndarray, t0: float, t1: float) -> fl
     if k < 0:
         return math.nan
     scale = t1 - t0 if t1 > t0 else 1.0
+    # Least-squares normal equations of c0 + c1 d + c2 d^2, d the time from the largest
+    # frame in units of the span.
+    m = np.zeros((3, 3))
+    rhs = np.zeros((3, 1))
     n = 0
-    s1 = s2 = s3 = s4 = 0.0
-    b0 = b1 = b2 = 0.0
     d_lo = math.inf
     d_hi = -math.inf
     for i in range(max(0, k - PEAK_HALF_FRAMES), min(t.shape[0], k + PEAK_HALF_FRAMES + 1)):
         if t0 <= t[i] <= t1 and not math.isnan(v[i]):
             d = (t[i] - t[k]) / scale
-            d2 = d * d
+            powers = (1.0, d, d * d)
+            for a in range(3):
+                for b in range(3):
+                    m[a, b] += powers[a] * powers[b]
+                rhs[a, 0] += powers[a] * v[i]
             n += 1
-            s1 += d
-            s2 += d2
-            s3 += d2 * d
-            s4 += d2 * d2
-            b0 += v[i]
-            b1 += v[i] * d
-            b2 += v[i] * d2
             d_lo = min(d_lo, d)
             d_hi = max(d_hi, d)
-    if n < 4:
+    if n < 4 or not solve_in_place(m, rhs, PEAK_SOLVE_REL_TOL):
         return best
-    # Normal equations [[n, s1, s2], [s1, s2, s3], [s2, s3, s4]] c = [b0, b1, b2], Cramer.
-    s0 = float(n)
-    det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2)
-    if not abs(det) > 1e-18:
-        return best
-    c0 = (b0 * (s2 * s4 - s3 * s3) - s1 * (b1 * s4 - s3 * b2) + s2 * (b1 * s3 - s2 * b2)) / det
-    c1 = (s0 * (b1 * s4 - b2 * s3) - b0 * (s1 * s4 - s3 * s2) + s2 * (s1 * b2 - b1 * s2)) / det
-    c2 = (s0 * (s2 * b2 - s3 * b1) - s1 * (s1 * b2 - b1 * s2) + b0 * (s1 * s3 - s2 * s2)) / det
+    c0, c1, c2 = rhs[0, 0], rhs[1, 0], rhs[2, 0]
     if not c2 < 0.0:
         return best
     dv = -c1 / (2.0 * c2)
@@ -267,9 +263,9 @@ def _peak_ref(t, v, t0, t1):
         return best
     d = (t[near] - t[k]) / (t1 - t0 if t1 > t0 else 1.0)
     a = np.stack([np.ones_like(d), d, d * d], 1)
-    if not abs(np.linalg.det(a.T @ a)) > 1e-18:
+    if np.linalg.matrix_rank(a) < 3:
         return best
-    c0, c1, c2 = np.linalg.solve(a.T @ a, a.T @ v[near])
+    c0, c1, c2 = np.linalg.lstsq(a, v[near], rcond=None)[0]
     if not c2 < 0:
         return best
     dv = -c1 / (2 * c2)
